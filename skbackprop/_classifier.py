@@ -1,0 +1,449 @@
+"""BackpropClassifier: binary, multiclass and multilabel classification."""
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseBackprop
+
+_SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
+
+
+class BackpropClassifier(ClassifierMixin, BaseBackprop):
+    """Multilayer perceptron classifier trained by backpropagation.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
+    same parameters, defaults (except ``activation='logistic'``), fitted
+    attributes and methods, plus a choice of loss and class weights.
+
+    Output units: with ``loss='log_loss'`` one logistic unit for binary
+    targets, a softmax over the classes for multiclass targets and one
+    logistic unit per label for multilabel targets. With
+    ``loss='squared_error'`` every output is a logistic unit (one for binary,
+    one per class or label otherwise) trained on the 0/1 targets, as in the
+    classic sigmoid network.
+
+    The objective is the sample-weighted mean over samples of the per-sample
+    loss (cross-entropy summed over outputs, or half the squared error summed
+    over outputs) plus ``alpha / (2 * sum of sample weights)`` times the sum of
+    the squared weights; ``loss_`` and ``loss_curve_`` report it.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of units in the ith hidden layer.
+    activation : {'logistic', 'tanh', 'relu', 'identity'}, default='logistic'
+        Activation of the hidden units.
+    loss : {'log_loss', 'squared_error'}, default='log_loss'
+        Loss minimised; see above for the output units each one uses.
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``. 'balanced'
+        uses ``n_samples / (n_classes * np.bincount(y))``. Not available for
+        multilabel targets, nor 'balanced' in ``partial_fit``.
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        Weight optimiser.
+    alpha : float, default=0.0001
+        Strength of the L2 penalty, divided by the (weighted) sample count.
+    batch_size : int or 'auto', default='auto'
+        Minibatch size of the stochastic solvers; 'auto' is
+        ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        SGD learning-rate schedule.
+    learning_rate_init : float, default=0.001
+        Initial learning rate (sgd, adam).
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Maximum epochs (sgd, adam) or iterations (lbfgs).
+    shuffle : bool, default=True
+        Whether to shuffle the samples every epoch (sgd, adam).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the early-stopping split and the
+        shuffling.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no progress.
+    verbose : bool, default=False
+        Whether to print progress.
+    warm_start : bool, default=False
+        Whether ``fit`` continues from the current weights.
+    momentum : float, default=0.9
+        SGD momentum.
+    nesterovs_momentum : bool, default=True
+        Whether SGD uses Nesterov's momentum.
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the data and stop
+        when the validation accuracy stops improving, keeping the best weights.
+        Identical samples are kept on one side of the split and zero-weight
+        samples are left out of it.
+    validation_fraction : float, default=0.1
+        Fraction held out for early stopping.
+    beta_1 : float, default=0.9
+        Adam's first-moment decay.
+    beta_2 : float, default=0.999
+        Adam's second-moment decay.
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Maximum loss evaluations of 'lbfgs'.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (label indices for multilabel targets).
+    coefs_ : list of ndarray
+        Weight matrix of each layer, shape (fan_in, fan_out); views into the
+        flat parameter vector. Assigning arrays of the same shapes (as a list,
+        or one layer at a time) sets the weights.
+    intercepts_ : list of ndarray
+        Bias vector of each layer; views like ``coefs_``.
+    loss_ : float
+        Objective at the end of the last epoch or iteration.
+    best_loss_ : float or None
+        Lowest training loss; None with early stopping.
+    loss_curve_ : list of float
+        Objective per epoch (sgd, adam) or iteration (lbfgs).
+    validation_scores_ : list of float or None
+        Validation accuracy per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+        Best validation accuracy with early stopping, else None.
+    t_ : int
+        Number of training samples seen by the stochastic solvers.
+    n_iter_ : int
+        Epochs or iterations run by the last call.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        Output activation: 'logistic' or 'softmax'.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen during fit, when X has string column names.
+
+    See Also
+    --------
+    BackpropRegressor : The regression counterpart.
+    sklearn.neural_network.MLPClassifier : The estimator this one replaces.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skbackprop import BackpropClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = BackpropClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
+    ...                          random_state=0).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> [W.shape for W in clf.coefs_]
+    [(4, 10), (10, 3)]
+    >>> clf.out_activation_
+    'softmax'
+    """
+
+    _parameter_constraints: dict = {
+        **BaseBackprop._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="logistic",
+        *,
+        loss="log_loss",
+        class_weight=None,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation, loss=loss,
+            solver=solver, alpha=alpha, batch_size=batch_size,
+            learning_rate=learning_rate, learning_rate_init=learning_rate_init,
+            power_t=power_t, max_iter=max_iter, shuffle=shuffle,
+            random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+        )
+        self.class_weight = class_weight
+
+    # ------------------------------------------------------------------
+    # Targets
+    def _encode_targets(self, y, *, first_pass, incremental, classes):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        y_type = type_of_target(y, input_name="y")
+        if y_type not in _SUPPORTED_TARGETS:
+            raise ValueError(
+                f"{type(self).__name__} supports binary, multiclass and multilabel "
+                f"(indicator) targets; y is {y_type}."
+            )
+        multilabel = y_type == "multilabel-indicator"
+        if first_pass:
+            self._set_classes(y, multilabel, classes, incremental)
+        else:
+            self._check_classes(y, multilabel, classes, incremental)
+        if multilabel:
+            return y
+        index = np.searchsorted(self.classes_, y)
+        if len(self.classes_) == 2:
+            return (index == 1)[:, np.newaxis]
+        Y = np.zeros((len(y), len(self.classes_)))
+        Y[np.arange(len(y)), index] = 1
+        return Y
+
+    def _set_classes(self, y, multilabel, classes, incremental):
+        if multilabel:
+            self.classes_ = np.arange(y.shape[1])
+            self._label_type = "multilabel-indicator"
+            return
+        if incremental and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        labels = unique_labels(y if classes is None else classes)
+        if len(labels) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes; the "
+                f"data contains only one class: {labels[0]!r}."
+            )
+        if classes is not None and not np.isin(unique_labels(y), labels).all():
+            raise ValueError(f"y has labels that are not in classes={list(labels)}")
+        self.classes_ = labels
+        self._label_type = "binary" if len(labels) == 2 else "multiclass"
+
+    def _check_classes(self, y, multilabel, classes, incremental):
+        was_multilabel = self._label_type == "multilabel-indicator"
+        if multilabel != was_multilabel or (
+            multilabel and y.shape[1] != len(self.classes_)
+        ):
+            raise ValueError(
+                f"y is {'multilabel' if multilabel else 'not multilabel'} with a "
+                f"different label set than the {self._label_type} targets the model "
+                "was fitted on."
+            )
+        if multilabel:
+            return
+        if classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
+            raise ValueError(
+                f"classes={list(unique_labels(classes))} is not the same as on the "
+                f"first call, was: {list(self.classes_)}"
+            )
+        labels = unique_labels(y)
+        if incremental:
+            unseen = np.setdiff1d(labels, self.classes_)
+            if len(unseen):
+                raise ValueError(
+                    f"y has classes not in classes_: {list(unseen)}; classes_ is "
+                    f"{list(self.classes_)}."
+                )
+        elif not np.array_equal(labels, self.classes_):
+            raise ValueError(
+                "warm_start can only be used where y has the same classes as in the "
+                f"previous call to fit. Previously got {list(self.classes_)}, y has "
+                f"{list(labels)}."
+            )
+
+    def _class_index(self, Y):
+        return Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else Y.argmax(axis=1)
+
+    def _apply_class_weight(self, Y, sample_weight, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if self._label_type == "multilabel-indicator":
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        if incremental and isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit. Compute "
+                "the weights with sklearn.utils.class_weight.compute_class_weight("
+                "'balanced', classes=classes, y=y) on a large enough sample of the "
+                "targets and pass them as class_weight."
+            )
+        index = self._class_index(Y)
+        weights = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=self.classes_[index]
+        )
+        weights = weights.astype(Y.dtype)[index]
+        return weights if sample_weight is None else weights * sample_weight
+
+    def _out_activation(self):
+        if self._label_type == "multiclass" and self.loss == "log_loss":
+            return "softmax"
+        return "logistic"
+
+    def _stratify_labels(self, Y):
+        if self._label_type == "multilabel-indicator":
+            return None
+        return self._class_index(Y)
+
+    # ------------------------------------------------------------------
+    # Outputs
+    def _proba(self, A):
+        if self._label_type == "binary":
+            p = A[:, 0]
+            return np.column_stack([1 - p, p])
+        if self._label_type == "multiclass" and self.out_activation_ == "logistic":
+            total = A.sum(axis=1, keepdims=True)
+            return np.divide(A, total, out=np.full_like(A, 1 / A.shape[1]),
+                             where=total > 0)
+        return A
+
+    def _labels(self, A):
+        if self._label_type == "multilabel-indicator":
+            return (A > 0.5).astype(int)
+        return self.classes_[np.argmax(self._proba(A), axis=1)]
+
+    def _validation_score(self, theta, X, Y, sample_weight):
+        A = self._output(theta, X)
+        if not np.isfinite(A).all():
+            return np.nan
+        if self._label_type == "multilabel-indicator":
+            truth = Y.astype(int)
+        else:
+            truth = self.classes_[self._class_index(Y)]
+        return float(accuracy_score(truth, self._labels(A), sample_weight=sample_weight))
+
+    # ------------------------------------------------------------------
+    # Public API
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data trains a float32 model.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : BackpropClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            All classes across the calls. Required on the first call (except
+            for multilabel targets); on later calls it may be passed again and
+            must then be the same.
+
+        Returns
+        -------
+        self : BackpropClassifier
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted classes (0/1 indicators for multilabel targets).
+        """
+        return self._labels(self._forward_checked(X))
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_`` (of each
+            label, for multilabel targets). With ``loss='squared_error'`` and
+            several classes, the logistic outputs normalised to sum to one.
+        """
+        return self._proba(self._forward_checked(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability estimates, computed from the logits.
+
+        Finite even where ``predict_proba`` rounds a probability to zero.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        Z = self._forward_checked(X, logits=True)
+        if self.out_activation_ == "softmax":
+            return Z - logsumexp(Z, axis=1, keepdims=True)
+        log_p = -np.logaddexp(0, -Z)  # log sigmoid(z)
+        if self._label_type == "binary":
+            return np.column_stack([-np.logaddexp(0, Z[:, 0]), log_p[:, 0]])
+        if self._label_type == "multiclass":
+            return log_p - logsumexp(log_p, axis=1, keepdims=True)
+        return log_p
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

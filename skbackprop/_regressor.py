@@ -1,0 +1,302 @@
+"""BackpropRegressor: single- and multi-output regression."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseBackprop
+
+
+class BackpropRegressor(RegressorMixin, BaseBackprop):
+    """Multilayer perceptron regressor trained by backpropagation.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
+    same parameters, defaults (except ``activation='logistic'``), fitted
+    attributes and methods, plus bounded outputs and more losses.
+
+    Output units and losses:
+
+    - ``loss='squared_error'`` (half the squared error summed over outputs)
+      with identity outputs (default) or, with
+      ``output_activation='logistic'``, outputs bounded to (0, 1);
+    - ``loss='log_loss'`` (cross-entropy summed over outputs) with
+      ``output_activation='logistic'``, for targets in [0, 1] such as rates,
+      proportions or soft labels;
+    - ``loss='poisson'`` (half Poisson deviance) with an exponential output,
+      as in MLPRegressor, for non-negative targets; ``output_activation``
+      must then be left at 'identity'.
+
+    The objective is the sample-weighted mean over samples of the per-sample
+    loss plus ``alpha / (2 * sum of sample weights)`` times the sum of the
+    squared weights; ``loss_`` and ``loss_curve_`` report it.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of units in the ith hidden layer.
+    activation : {'logistic', 'tanh', 'relu', 'identity'}, default='logistic'
+        Activation of the hidden units.
+    loss : {'squared_error', 'log_loss', 'poisson'}, default='squared_error'
+        Loss minimised; see above.
+    output_activation : {'identity', 'logistic'}, default='identity'
+        Activation of the output units (see above for 'poisson').
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        Weight optimiser.
+    alpha : float, default=0.0001
+        Strength of the L2 penalty, divided by the (weighted) sample count.
+    batch_size : int or 'auto', default='auto'
+        Minibatch size of the stochastic solvers; 'auto' is
+        ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        SGD learning-rate schedule.
+    learning_rate_init : float, default=0.001
+        Initial learning rate (sgd, adam).
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Maximum epochs (sgd, adam) or iterations (lbfgs).
+    shuffle : bool, default=True
+        Whether to shuffle the samples every epoch (sgd, adam).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the early-stopping split and the
+        shuffling.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no progress.
+    verbose : bool, default=False
+        Whether to print progress.
+    warm_start : bool, default=False
+        Whether ``fit`` continues from the current weights.
+    momentum : float, default=0.9
+        SGD momentum.
+    nesterovs_momentum : bool, default=True
+        Whether SGD uses Nesterov's momentum.
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the data and stop
+        when the validation R^2 stops improving, keeping the best weights.
+    validation_fraction : float, default=0.1
+        Fraction held out for early stopping.
+    beta_1 : float, default=0.9
+        Adam's first-moment decay.
+    beta_2 : float, default=0.999
+        Adam's second-moment decay.
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+    n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Maximum loss evaluations of 'lbfgs'.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+        Weight matrix of each layer, shape (fan_in, fan_out); views into the
+        flat parameter vector. Assigning arrays of the same shapes sets them.
+    intercepts_ : list of ndarray
+        Bias vector of each layer; views like ``coefs_``.
+    loss_ : float
+        Objective at the end of the last epoch or iteration.
+    best_loss_ : float or None
+        Lowest training loss; None with early stopping.
+    loss_curve_ : list of float
+        Objective per epoch (sgd, adam) or iteration (lbfgs).
+    validation_scores_ : list of float or None
+        Validation R^2 per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+        Best validation R^2 with early stopping, else None.
+    t_ : int
+        Number of training samples seen by the stochastic solvers.
+    n_iter_ : int
+        Epochs or iterations run by the last call.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of outputs.
+    out_activation_ : str
+        Output activation: 'identity', 'logistic' or 'exp'.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen during fit, when X has string column names.
+
+    See Also
+    --------
+    BackpropClassifier : The classification counterpart.
+    sklearn.neural_network.MLPRegressor : The estimator this one replaces.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbackprop import BackpropRegressor
+    >>> X = np.linspace(0, 1, 50).reshape(-1, 1)
+    >>> y = 0.2 + 0.6 * X.ravel() ** 2          # rates in [0, 1]
+    >>> reg = BackpropRegressor(hidden_layer_sizes=(8,), loss="log_loss",
+    ...                         output_activation="logistic", solver="lbfgs",
+    ...                         random_state=0).fit(X, y)
+    >>> bool(abs(reg.predict([[0.5]])[0] - 0.35) < 0.01)
+    True
+    """
+
+    _y_numeric = True
+    _parameter_constraints: dict = {
+        **BaseBackprop._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "log_loss", "poisson"})],
+        "output_activation": [StrOptions({"identity", "logistic"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="logistic",
+        *,
+        loss="squared_error",
+        output_activation="identity",
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation, loss=loss,
+            solver=solver, alpha=alpha, batch_size=batch_size,
+            learning_rate=learning_rate, learning_rate_init=learning_rate_init,
+            power_t=power_t, max_iter=max_iter, shuffle=shuffle,
+            random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+        )
+        self.output_activation = output_activation
+
+    def _encode_targets(self, y, *, first_pass, incremental, classes):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        Y = y.reshape(len(y), -1)
+        self._check_loss_and_targets(Y)
+        if not first_pass and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs but the model was fitted with "
+                f"{self.n_outputs_}."
+            )
+        return Y
+
+    def _check_loss_and_targets(self, Y):
+        loss, out = self.loss, self.output_activation
+        if loss == "log_loss":
+            if out != "logistic":
+                raise ValueError(
+                    "loss='log_loss' needs output_activation='logistic' (outputs "
+                    f"in (0, 1)); got output_activation={out!r}."
+                )
+            if Y.size and (Y.min() < 0 or Y.max() > 1):
+                raise ValueError(
+                    "loss='log_loss' needs targets in [0, 1] (rates, proportions, "
+                    f"soft labels); y ranges over [{Y.min():g}, {Y.max():g}]."
+                )
+        elif loss == "poisson":
+            if out != "identity":
+                raise ValueError(
+                    "loss='poisson' always uses an exponential output (log link); "
+                    f"leave output_activation='identity', got {out!r}."
+                )
+            if Y.size and Y.min() < 0:
+                raise ValueError(
+                    "loss='poisson' needs non-negative targets; y has values down "
+                    f"to {Y.min():g}."
+                )
+
+    def _out_activation(self):
+        return "exp" if self.loss == "poisson" else self.output_activation
+
+    def _stratify_labels(self, Y):
+        return None
+
+    def _validation_score(self, theta, X, Y, sample_weight):
+        A = self._output(theta, X)
+        if not np.isfinite(A).all():
+            return np.nan
+        return float(r2_score(Y, A, sample_weight=sample_weight))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 data trains a float32 model.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : BackpropRegressor
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : BackpropRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict using the network.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values.
+        """
+        A = self._forward_checked(X)
+        return A.ravel() if A.shape[1] == 1 else A
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.positive_only = self.loss == "poisson"
+        tags.regressor_tags.poor_score = self.output_activation == "logistic"
+        return tags
