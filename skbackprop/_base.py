@@ -393,14 +393,13 @@ class BaseBackprop(BaseEstimator):
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
-    def _start_state(self, incremental) -> _solvers.StochasticState:
+    def _start_state(self, incremental, early) -> _solvers.StochasticState:
         """A private copy of the training state, committed only on success."""
         opt = self._opt_state
         if not incremental or opt is None or opt["solver"] != self.solver:
             opt = _optimizers.init_state(
                 self.solver, self._theta.size, self._theta.dtype, self.learning_rate_init
             )
-        early = self.early_stopping
         scores = self.validation_scores_ if early else None
         if early:
             best = self.best_validation_score_
@@ -419,11 +418,11 @@ class BaseBackprop(BaseEstimator):
         )
 
     def _fit_stochastic(self, X, Y, sample_weight, rng, incremental):
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        state = self._start_state(incremental)
+        # partial_fit is one epoch on the data given: no hold-out, no stopping
+        early = self.early_stopping and not incremental
+        state = self._start_state(incremental, early)
         validation_score = None
-        if self.early_stopping:
+        if early:
             train, val = validation_split(
                 X, Y, sample_weight, validation_fraction=self.validation_fraction,
                 labels=self._stratify_labels(Y), rng=rng,
@@ -455,7 +454,7 @@ class BaseBackprop(BaseEstimator):
             converged = True
         if not np.isfinite(state.theta).all():
             raise _solvers.NonFiniteLossError
-        self._commit(state)
+        self._commit(state, early)
         if not converged:
             warnings.warn(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
@@ -463,8 +462,8 @@ class BaseBackprop(BaseEstimator):
                 ConvergenceWarning,
             )
 
-    def _commit(self, state: _solvers.StochasticState) -> None:
-        if self.early_stopping and state.best_theta is not None:
+    def _commit(self, state: _solvers.StochasticState, early: bool) -> None:
+        if early and state.best_theta is not None:
             self._theta = state.best_theta.copy()
         else:
             self._theta = state.theta
@@ -475,14 +474,15 @@ class BaseBackprop(BaseEstimator):
         self.t_ = state.t
         self.loss_ = state.loss
         self.loss_curve_ = state.loss_curve
-        if self.early_stopping:
+        if early:
             self.validation_scores_ = state.validation_scores
             self.best_validation_score_ = state.plateau.best
             self.best_loss_ = None
         else:
             self.best_loss_ = -state.plateau.best
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
+            if not self.early_stopping:  # partial_fit keeps fit's validation record
+                self.validation_scores_ = None
+                self.best_validation_score_ = None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

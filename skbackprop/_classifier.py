@@ -1,11 +1,10 @@
 """BackpropClassifier: binary, multiclass and multilabel classification."""
 
 import numpy as np
-from scipy.special import logsumexp
+from scipy.special import expit, softmax
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -48,8 +47,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         Loss minimised; see above for the output units each one uses.
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``. 'balanced'
-        uses ``n_samples / (n_classes * np.bincount(y))``. Not available for
-        multilabel targets, nor 'balanced' in ``partial_fit``.
+        uses ``total_weight / (n_classes * class_weight_total)``, the
+        sample-weighted form of ``n_samples / (n_classes * np.bincount(y))``;
+        ``partial_fit`` uses the class totals of all the data seen so far.
+        Not available for multilabel targets.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
         Weight optimiser.
     alpha : float, default=0.0001
@@ -288,19 +289,42 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 "class_weight is not supported for multilabel targets; pass "
                 "sample_weight instead."
             )
-        if incremental and isinstance(self.class_weight, str):
-            raise ValueError(
-                "class_weight 'balanced' is not supported for partial_fit. Compute "
-                "the weights with sklearn.utils.class_weight.compute_class_weight("
-                "'balanced', classes=classes, y=y) on a large enough sample of the "
-                "targets and pass them as class_weight."
-            )
         index = self._class_index(Y)
-        weights = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=self.classes_[index]
-        )
+        if isinstance(self.class_weight, str):
+            weights = self._balanced_weights(index, sample_weight, incremental)
+        else:
+            weights = self._dict_weights()
         weights = weights.astype(Y.dtype)[index]
         return weights if sample_weight is None else weights * sample_weight
+
+    def _balanced_weights(self, index, sample_weight, incremental):
+        """``total / (n_classes * class_total)`` from sample-weighted class totals.
+
+        ``partial_fit`` keeps running totals, so the weights follow the class
+        frequencies of all the data seen so far.
+        """
+        n_classes = len(self.classes_)
+        totals = np.bincount(index, weights=sample_weight, minlength=n_classes)
+        if incremental and hasattr(self, "_class_totals"):
+            totals = totals + self._class_totals
+        self._class_totals = totals
+        weights = np.ones(n_classes)
+        seen = totals > 0
+        weights[seen] = totals.sum() / (n_classes * totals[seen])
+        return weights
+
+    def _dict_weights(self):
+        classes = self.classes_.tolist()
+        unknown = set(self.class_weight) - set(classes)
+        if unknown:
+            raise ValueError(
+                f"class_weight has keys {sorted(map(repr, unknown))} that are not "
+                f"classes; the classes are {classes}."
+            )
+        weights = np.array([self.class_weight.get(c, 1.0) for c in classes], dtype=float)
+        if not (np.isfinite(weights).all() and (weights >= 0).all()):
+            raise ValueError(f"class_weight values must be finite and >= 0, got {self.class_weight}")
+        return weights
 
     def _out_activation(self):
         if self._label_type == "multiclass" and self.loss == "log_loss":
@@ -313,31 +337,35 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         return self._class_index(Y)
 
     # ------------------------------------------------------------------
-    # Outputs
-    def _proba(self, A):
+    # Outputs, from the output layer's pre-activations (logits) Z
+    def _proba(self, Z):
+        if self.out_activation_ == "softmax":
+            return softmax(Z, axis=1)
         if self._label_type == "binary":
-            p = A[:, 0]
-            return np.column_stack([1 - p, p])
-        if self._label_type == "multiclass" and self.out_activation_ == "logistic":
+            # expit(-z) rather than 1 - expit(z): exact for saturated units
+            return np.column_stack([expit(-Z[:, 0]), expit(Z[:, 0])])
+        A = expit(Z)
+        if self._label_type == "multiclass":  # squared error: normalise the units
             total = A.sum(axis=1, keepdims=True)
             return np.divide(A, total, out=np.full_like(A, 1 / A.shape[1]),
                              where=total > 0)
         return A
 
-    def _labels(self, A):
+    def _labels(self, Z):
+        P = self._proba(Z)
         if self._label_type == "multilabel-indicator":
-            return (A > 0.5).astype(int)
-        return self.classes_[np.argmax(self._proba(A), axis=1)]
+            return (P > 0.5).astype(int)
+        return self.classes_[np.argmax(P, axis=1)]
 
     def _validation_score(self, theta, X, Y, sample_weight):
-        A = self._output(theta, X)
-        if not np.isfinite(A).all():
+        Z = self._output(theta, X, logits=True)
+        if not np.isfinite(Z).all():
             return np.nan
         if self._label_type == "multilabel-indicator":
             truth = Y.astype(int)
         else:
             truth = self.classes_[self._class_index(Y)]
-        return float(accuracy_score(truth, self._labels(A), sample_weight=sample_weight))
+        return float(accuracy_score(truth, self._labels(Z), sample_weight=sample_weight))
 
     # ------------------------------------------------------------------
     # Public API
@@ -399,7 +427,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted classes (0/1 indicators for multilabel targets).
         """
-        return self._labels(self._forward_checked(X))
+        return self._labels(self._forward_checked(X, logits=True))
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -416,12 +444,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             label, for multilabel targets). With ``loss='squared_error'`` and
             several classes, the logistic outputs normalised to sum to one.
         """
-        return self._proba(self._forward_checked(X))
+        return self._proba(self._forward_checked(X, logits=True))
 
     def predict_log_proba(self, X):
-        """Logarithm of the probability estimates, computed from the logits.
-
-        Finite even where ``predict_proba`` rounds a probability to zero.
+        """Logarithm of the probability estimates.
 
         Parameters
         ----------
@@ -433,15 +459,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
-        Z = self._forward_checked(X, logits=True)
-        if self.out_activation_ == "softmax":
-            return Z - logsumexp(Z, axis=1, keepdims=True)
-        log_p = -np.logaddexp(0, -Z)  # log sigmoid(z)
-        if self._label_type == "binary":
-            return np.column_stack([-np.logaddexp(0, Z[:, 0]), log_p[:, 0]])
-        if self._label_type == "multiclass":
-            return log_p - logsumexp(log_p, axis=1, keepdims=True)
-        return log_p
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

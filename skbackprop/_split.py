@@ -60,7 +60,9 @@ def validation_split(
         Encoded targets.
     sample_weight : ndarray of shape (n_samples,) or None
     validation_fraction : float
-        Fraction of the sample groups that go to the validation side.
+        Fraction of the sample groups that go to the validation side (at
+        least one group, and two when there are three or more; at least one
+        group always stays for training).
     labels : ndarray of shape (n_samples,) or None
         Class of each row, for stratification; None for no stratification.
     rng : numpy.random.RandomState
@@ -70,14 +72,14 @@ def validation_split(
         rows = rows[sample_weight > 0]
     groups = _sample_groups(X[rows], Y[rows])
     n_groups = groups.max() + 1 if groups.size else 0
-    n_val = math.ceil(validation_fraction * n_groups)
-    if n_val < 2 or n_groups - n_val < 1:
+    if n_groups < 2:
         raise ValueError(
-            f"The validation set is too small: validation_fraction="
-            f"{validation_fraction} of {n_groups} distinct samples with positive "
-            "weight leaves fewer than 2 for validation or none for training. "
-            "Increase validation_fraction or the size of your dataset."
+            "early_stopping needs at least 2 distinct samples with positive weight "
+            f"for a validation split; got {n_groups} sample(s)."
         )
+    # validation_fraction of the groups, but at least 2 when 3 or more exist
+    n_val = max(math.ceil(validation_fraction * n_groups), min(2, n_groups - 1))
+    n_val = min(n_val, n_groups - 1)
     stratify = None
     if labels is not None:
         group_labels = np.empty(n_groups, dtype=labels.dtype)
