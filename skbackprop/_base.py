@@ -199,7 +199,10 @@ class BaseBackprop(BaseEstimator):
     def _hidden_sizes(self) -> tuple[int, ...]:
         sizes = self.hidden_layer_sizes
         sizes = (sizes,) if isinstance(sizes, numbers.Number) else tuple(sizes)
-        if not all(isinstance(s, numbers.Integral) and s > 0 for s in sizes):
+        if not all(
+            isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0
+            for s in sizes
+        ):
             raise ValueError(
                 f"hidden_layer_sizes must contain positive integers, got {self.hidden_layer_sizes!r}"
             )

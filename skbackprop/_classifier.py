@@ -145,7 +145,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     >>> from skbackprop import BackpropClassifier
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = BackpropClassifier(hidden_layer_sizes=(10,), solver="lbfgs",
-    ...                          random_state=0).fit(X, y)
+    ...                          max_iter=500, random_state=0).fit(X, y)
     >>> clf.predict(X[:3])
     array([0, 0, 0])
     >>> [W.shape for W in clf.coefs_]
