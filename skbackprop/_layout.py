@@ -7,6 +7,7 @@ form one contiguous prefix ``theta[:n_coefs]``, which is what L2 weight decay
 touches. Gradients use the same layout.
 """
 
+import numbers
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -26,9 +27,13 @@ class ParamLayout:
     layer_units: tuple[int, ...]
 
     def __post_init__(self):
-        units = self.layer_units
-        if len(units) < 2 or any(int(u) != u or u < 1 for u in units):
+        units = tuple(self.layer_units)
+        if len(units) < 2 or not all(
+            isinstance(u, numbers.Integral) and not isinstance(u, bool) and u >= 1
+            for u in units
+        ):
             raise ValueError(f"layer_units must be >= 2 positive integers, got {units}")
+        object.__setattr__(self, "layer_units", tuple(int(u) for u in units))
 
     @property
     def n_layers(self) -> int:

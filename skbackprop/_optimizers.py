@@ -19,6 +19,8 @@ Adam (Kingma and Ba, 2014) with step count ``t``::
     theta <- theta - eta_t * m / (sqrt(v) + epsilon)
 """
 
+import math
+
 import numpy as np
 
 
@@ -63,14 +65,14 @@ def adam_step(
     grad_sq *= 1 - beta_2
     v *= beta_2
     v += grad_sq
-    lr = learning_rate_init * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    lr = learning_rate_init * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
     denom = np.sqrt(v)
     denom += epsilon
     update = m * -lr
     update /= denom
     theta += update
     state["t"] = t
-    state["learning_rate"] = float(lr)
+    state["learning_rate"] = lr
 
 
 STEPS = {"sgd": sgd_step, "adam": adam_step}
