@@ -371,8 +371,8 @@ class BaseBackprop(BaseEstimator):
         self._theta = res.theta
         self.n_iter_ = res.n_iter
         self.loss_ = res.loss
-        self.loss_curve_ = res.loss_curve
-        self.best_loss_ = min(res.loss_curve, default=res.loss)
+        self.loss_curve_ = list(self.loss_curve_ or []) + res.loss_curve
+        self.best_loss_ = min(self.loss_curve_, default=res.loss)
 
     def _hyper(self) -> dict:
         return {
@@ -403,6 +403,9 @@ class BaseBackprop(BaseEstimator):
             opt = _optimizers.init_state(
                 self.solver, self._theta.size, self._theta.dtype, self.learning_rate_init
             )
+        elif self.solver == "sgd" and self.learning_rate == "constant":
+            # a constant rate follows set_params between calls, as Adam's does
+            opt = {**opt, "learning_rate": float(self.learning_rate_init)}
         scores = self.validation_scores_ if early else None
         if early:
             best = self.best_validation_score_
