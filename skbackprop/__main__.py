@@ -47,21 +47,31 @@ def main(argv=None):
     scaler = StandardScaler().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
-    print(f"digits: {len(X_train)} training / {len(X_test)} test samples, "
-          "hidden_layer_sizes=(64,), activation='logistic', random_state=0\n")
-    header = f"{'solver':<7} {'estimator':<20} {'test accuracy':>13} {'fit time (s)':>13}"
+    print(
+        f"digits: {len(X_train)} training / {len(X_test)} test samples, "
+        "hidden_layer_sizes=(64,), activation='logistic', random_state=0\n"
+    )
+    header = (
+        f"{'solver':<7} {'estimator':<20} {'test accuracy':>13} {'fit time (s)':>13}"
+    )
     print(header)
     print("-" * len(header))
     for name, params in SOLVERS.items():
-        common = {"hidden_layer_sizes": (64,), "activation": "logistic",
-                  "random_state": 0, **params}
+        common = {
+            "hidden_layer_sizes": (64,),
+            "activation": "logistic",
+            "random_state": 0,
+            **params,
+        }
         for estimator in (BackpropClassifier(**common), MLPClassifier(**common)):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 seconds = _fit_time(estimator, X_train, y_train, args.repeats)
             accuracy = estimator.score(X_test, y_test)
-            print(f"{name:<7} {type(estimator).__name__:<20} {accuracy:>13.4f} "
-                  f"{seconds:>13.3f}")
+            print(
+                f"{name:<7} {type(estimator).__name__:<20} {accuracy:>13.4f} "
+                f"{seconds:>13.3f}"
+            )
     return 0
 
 

@@ -13,6 +13,7 @@ import numbers
 import warnings
 from contextlib import contextmanager
 from functools import lru_cache, partial
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,7 +52,9 @@ class _LayerList(list):
 
     def __setitem__(self, index, value):
         if not isinstance(index, numbers.Integral):
-            raise TypeError(f"assign {self._name} one layer at a time or as a whole list")
+            raise TypeError(
+                f"assign {self._name} one layer at a time or as a whole list"
+            )
         _copy_into(list.__getitem__(self, index), value, f"{self._name}[{index}]")
 
 
@@ -90,12 +93,18 @@ class BaseBackprop(BaseEstimator):
 
     _y_numeric = False
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(numbers.Integral, 1, None, closed="left")],
+    _parameter_constraints: ClassVar[dict] = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(numbers.Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(HIDDEN))],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(numbers.Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(numbers.Real, 0, None, closed="neither")],
         "power_t": [Interval(numbers.Real, 0, None, closed="left")],
@@ -120,10 +129,32 @@ class BaseBackprop(BaseEstimator):
     }
 
     def __init__(
-        self, *, hidden_layer_sizes, activation, loss, solver, alpha, batch_size,
-        learning_rate, learning_rate_init, power_t, max_iter, shuffle, random_state,
-        tol, verbose, warm_start, momentum, nesterovs_momentum, early_stopping,
-        validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun,
+        self,
+        *,
+        hidden_layer_sizes,
+        activation,
+        loss,
+        solver,
+        alpha,
+        batch_size,
+        learning_rate,
+        learning_rate_init,
+        power_t,
+        max_iter,
+        shuffle,
+        random_state,
+        tol,
+        verbose,
+        warm_start,
+        momentum,
+        nesterovs_momentum,
+        early_stopping,
+        validation_fraction,
+        beta_1,
+        beta_2,
+        epsilon,
+        n_iter_no_change,
+        max_fun,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -165,7 +196,7 @@ class BaseBackprop(BaseEstimator):
 
     @property
     def coefs_(self):
-        """list of ndarray: weight matrix of each layer, shape (fan_in, fan_out)."""
+        """Weight matrix of each layer, shape (fan_in, fan_out): views into theta."""
         return _LayerList(self._views()[0], "coefs_")
 
     @coefs_.setter
@@ -174,7 +205,7 @@ class BaseBackprop(BaseEstimator):
 
     @property
     def intercepts_(self):
-        """list of ndarray: bias vector of each layer, shape (fan_out,)."""
+        """Bias vector of each layer, shape (fan_out,): views into theta."""
         return _LayerList(self._views()[1], "intercepts_")
 
     @intercepts_.setter
@@ -186,13 +217,13 @@ class BaseBackprop(BaseEstimator):
         value = list(value)
         if len(value) != len(views):
             raise ValueError(f"{name} needs {len(views)} arrays, got {len(value)}")
-        for i, (view, v) in enumerate(zip(views, value)):
+        for i, (view, v) in enumerate(zip(views, value, strict=True)):
             _copy_into(view, v, f"{name}[{i}]")
 
     # ------------------------------------------------------------------
     # Helpers
     def _report(self, message: str) -> None:
-        """The one place that prints: progress lines when ``verbose``."""
+        """Print a progress line when ``verbose`` (the one place that prints)."""
         if self.verbose:
             print(message)
 
@@ -204,7 +235,8 @@ class BaseBackprop(BaseEstimator):
             for s in sizes
         ):
             raise ValueError(
-                f"hidden_layer_sizes must contain positive integers, got {self.hidden_layer_sizes!r}"
+                "hidden_layer_sizes must contain positive integers, got "
+                f"{self.hidden_layer_sizes!r}"
             )
         return tuple(int(s) for s in sizes)
 
@@ -218,7 +250,10 @@ class BaseBackprop(BaseEstimator):
 
     def _validate_X(self, X, reset: bool):
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
             reset=reset,
         )
         if not reset:
@@ -228,8 +263,10 @@ class BaseBackprop(BaseEstimator):
     # ------------------------------------------------------------------
     # Prediction
     def _output(self, theta, X, *, logits=False) -> np.ndarray:
-        """Output layer for every row of X (activations, or pre-activations),
-        computed in row chunks so memory stays bounded for any n_samples."""
+        """Compute the output layer (activations or logits) for every row of X.
+
+        Works in row chunks, so memory stays bounded for any n_samples.
+        """
         layout = _layout(self._layer_units)
         n = X.shape[0]
         chunk = max(1, _PREDICT_CHUNK_VALUES // max(layout.layer_units))
@@ -241,15 +278,21 @@ class BaseBackprop(BaseEstimator):
             for start in range(0, n, chunk):
                 stop = min(start + chunk, n)
                 z, a = forward(
-                    theta, layout, X[start:stop], activation=self.activation,
-                    out_activation=self.out_activation_, work=work,
+                    theta,
+                    layout,
+                    X[start:stop],
+                    activation=self.activation,
+                    out_activation=self.out_activation_,
+                    work=work,
                 )
                 out[start:stop] = z if logits else a
         return out
 
     def _forward_checked(self, X, *, logits=False) -> np.ndarray:
         check_is_fitted(self)
-        return self._output(self._theta, self._validate_X(X, reset=False), logits=logits)
+        return self._output(
+            self._theta, self._validate_X(X, reset=False), logits=logits
+        )
 
     # ------------------------------------------------------------------
     # Fitting
@@ -271,7 +314,11 @@ class BaseBackprop(BaseEstimator):
                 not self.warm_start and not incremental
             )
             X, Y, sample_weight = self._validate_fit_data(
-                X, y, sample_weight, first_pass=first_pass, incremental=incremental,
+                X,
+                y,
+                sample_weight,
+                first_pass=first_pass,
+                incremental=incremental,
                 classes=classes,
             )
             self.out_activation_ = self._out_activation()
@@ -298,15 +345,24 @@ class BaseBackprop(BaseEstimator):
                 ) from None
         return self
 
-    def _validate_fit_data(self, X, y, sample_weight, *, first_pass, incremental, classes):
+    def _validate_fit_data(
+        self, X, y, sample_weight, *, first_pass, incremental, classes
+    ):
         X, y = validate_data(
-            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
-            dtype=(np.float64, np.float32), reset=first_pass, y_numeric=self._y_numeric,
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+            y_numeric=self._y_numeric,
         )
         if not first_pass:
             X = X.astype(self._theta.dtype, copy=False)
-        Y = self._encode_targets(y, first_pass=first_pass, incremental=incremental,
-                                 classes=classes)
+        Y = self._encode_targets(
+            y, first_pass=first_pass, incremental=incremental, classes=classes
+        )
         Y = np.ascontiguousarray(Y, dtype=X.dtype)
         sample_weight = _validate_sample_weight(sample_weight, X.shape[0], X.dtype)
         sample_weight = self._apply_class_weight(Y, sample_weight, incremental)
@@ -352,14 +408,26 @@ class BaseBackprop(BaseEstimator):
         grad = np.empty_like(self._theta)
 
         def objective(theta):
-            return loss_and_grad(theta, X=X, Y=Y, sample_weight=sample_weight,
-                                 grad=grad, work=work, **kwargs)
+            return loss_and_grad(
+                theta,
+                X=X,
+                Y=Y,
+                sample_weight=sample_weight,
+                grad=grad,
+                work=work,
+                **kwargs,
+            )
 
         with np.errstate(all="ignore"):
             res = _solvers.minimize_lbfgs(
-                objective, self._theta, max_iter=self.max_iter, max_fun=self.max_fun,
+                objective,
+                self._theta,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
                 tol=self.tol,
-                report=lambda it, loss: self._report(f"Iteration {it}, loss = {loss:.8f}"),
+                report=lambda it, loss: self._report(
+                    f"Iteration {it}, loss = {loss:.8f}"
+                ),
             )
         if not res.converged:
             warnings.warn(
@@ -367,6 +435,7 @@ class BaseBackprop(BaseEstimator):
                 f"{res.message}. Increase the number of iterations (max_iter) or "
                 "the number of function evaluations (max_fun), or scale the data.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
         self._theta = res.theta
         self.n_iter_ = res.n_iter
@@ -392,16 +461,20 @@ class BaseBackprop(BaseEstimator):
         if self.batch_size > n_samples:
             warnings.warn(
                 f"Got batch_size={self.batch_size} larger than the {n_samples} "
-                "samples; it is going to be clipped."
+                "samples; it is going to be clipped.",
+                stacklevel=3,
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
     def _start_state(self, incremental, early) -> _solvers.StochasticState:
-        """A private copy of the training state, committed only on success."""
+        """Copy the training state privately; it is committed only on success."""
         opt = self._opt_state
         if not incremental or opt is None or opt["solver"] != self.solver:
             opt = _optimizers.init_state(
-                self.solver, self._theta.size, self._theta.dtype, self.learning_rate_init
+                self.solver,
+                self._theta.size,
+                self._theta.dtype,
+                self.learning_rate_init,
             )
         elif self.solver == "sgd" and self.learning_rate == "constant":
             # a constant rate follows set_params between calls, as Adam's does
@@ -415,8 +488,9 @@ class BaseBackprop(BaseEstimator):
         return _solvers.StochasticState(
             theta=self._theta.copy(),
             opt=copy.deepcopy(opt),
-            plateau=_solvers.Plateau(self.tol, self.n_iter_no_change, best,
-                                     self._no_improvement_count),
+            plateau=_solvers.Plateau(
+                self.tol, self.n_iter_no_change, best, self._no_improvement_count
+            ),
             best_theta=self._best_theta,
             t=self.t_,
             loss_curve=list(self.loss_curve_ or []),
@@ -430,33 +504,48 @@ class BaseBackprop(BaseEstimator):
         validation_score = None
         if early:
             train, val = validation_split(
-                X, Y, sample_weight, validation_fraction=self.validation_fraction,
-                labels=self._stratify_labels(Y), rng=rng,
+                X,
+                Y,
+                sample_weight,
+                validation_fraction=self.validation_fraction,
+                labels=self._stratify_labels(Y),
+                rng=rng,
             )
             X_val, Y_val = X[val], Y[val]
             sw_val = None if sample_weight is None else sample_weight[val]
             X, Y = X[train], Y[train]
             sample_weight = None if sample_weight is None else sample_weight[train]
-            validation_score = partial(self._validation_score, X=X_val, Y=Y_val,
-                                       sample_weight=sw_val)
+            validation_score = partial(
+                self._validation_score, X=X_val, Y=Y_val, sample_weight=sw_val
+            )
         batch_size = self._batch_size(X.shape[0])
         kwargs = self._objective_kwargs()
         work = Workspace(kwargs["layout"], batch_size, X.dtype, self.out_activation_)
 
         def objective(theta, Xb, Yb, swb, grad):
-            return loss_and_grad(theta, X=Xb, Y=Yb, sample_weight=swb, grad=grad,
-                                 work=work, **kwargs)
+            return loss_and_grad(
+                theta, X=Xb, Y=Yb, sample_weight=swb, grad=grad, work=work, **kwargs
+            )
 
         try:
             with np.errstate(all="ignore"):
                 converged = _solvers.run_epochs(
-                    state, X, Y, sample_weight, objective=objective,
-                    hyper=self._hyper(), batch_size=batch_size, max_iter=self.max_iter,
-                    shuffle=self.shuffle, rng=rng, incremental=incremental,
-                    validation_score=validation_score, report=self._report,
+                    state,
+                    X,
+                    Y,
+                    sample_weight,
+                    objective=objective,
+                    hyper=self._hyper(),
+                    batch_size=batch_size,
+                    max_iter=self.max_iter,
+                    shuffle=self.shuffle,
+                    rng=rng,
+                    incremental=incremental,
+                    validation_score=validation_score,
+                    report=self._report,
                 )
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.")
+            warnings.warn("Training interrupted by user.", stacklevel=3)
             converged = True
         if not np.isfinite(state.theta).all():
             raise _solvers.NonFiniteLossError
@@ -466,6 +555,7 @@ class BaseBackprop(BaseEstimator):
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                 "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
 
     def _commit(self, state: _solvers.StochasticState, early: bool) -> None:

@@ -1,5 +1,7 @@
 """BackpropClassifier: binary, multiclass and multilabel classification."""
 
+from typing import ClassVar
+
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.base import ClassifierMixin, _fit_context
@@ -154,7 +156,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     'softmax'
     """
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict] = {
         **BaseBackprop._parameter_constraints,
         "loss": [StrOptions({"log_loss", "squared_error"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -190,15 +192,30 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         max_fun=15000,
     ):
         super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes, activation=activation, loss=loss,
-            solver=solver, alpha=alpha, batch_size=batch_size,
-            learning_rate=learning_rate, learning_rate_init=learning_rate_init,
-            power_t=power_t, max_iter=max_iter, shuffle=shuffle,
-            random_state=random_state, tol=tol, verbose=verbose,
-            warm_start=warm_start, momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
-            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
-            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            loss=loss,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
         )
         self.class_weight = class_weight
 
@@ -258,7 +275,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             )
         if multilabel:
             return
-        if classes is not None and not np.array_equal(unique_labels(classes), self.classes_):
+        if classes is not None and not np.array_equal(
+            unique_labels(classes), self.classes_
+        ):
             raise ValueError(
                 f"classes={list(unique_labels(classes))} is not the same as on the "
                 f"first call, was: {list(self.classes_)}"
@@ -321,9 +340,13 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 f"class_weight has keys {sorted(map(repr, unknown))} that are not "
                 f"classes; the classes are {classes}."
             )
-        weights = np.array([self.class_weight.get(c, 1.0) for c in classes], dtype=float)
+        weights = np.array(
+            [self.class_weight.get(c, 1.0) for c in classes], dtype=float
+        )
         if not (np.isfinite(weights).all() and (weights >= 0).all()):
-            raise ValueError(f"class_weight values must be finite and >= 0, got {self.class_weight}")
+            raise ValueError(
+                f"class_weight values must be finite and >= 0, got {self.class_weight}"
+            )
         return weights
 
     def _out_activation(self):
@@ -347,8 +370,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         A = expit(Z)
         if self._label_type == "multiclass":  # squared error: normalise the units
             total = A.sum(axis=1, keepdims=True)
-            return np.divide(A, total, out=np.full_like(A, 1 / A.shape[1]),
-                             where=total > 0)
+            return np.divide(
+                A, total, out=np.full_like(A, 1 / A.shape[1]), where=total > 0
+            )
         return A
 
     def _labels(self, Z):
@@ -365,7 +389,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             truth = Y.astype(int)
         else:
             truth = self.classes_[self._class_index(Y)]
-        return float(accuracy_score(truth, self._labels(Z), sample_weight=sample_weight))
+        return float(
+            accuracy_score(truth, self._labels(Z), sample_weight=sample_weight)
+        )
 
     # ------------------------------------------------------------------
     # Public API

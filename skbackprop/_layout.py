@@ -60,19 +60,26 @@ class ParamLayout:
     def coef_slices(self) -> tuple[slice, ...]:
         """Slice of ``theta`` holding each weight matrix."""
         ends = np.cumsum([a * b for a, b in self.coef_shapes])
-        return tuple(slice(int(e - a * b), int(e)) for e, (a, b) in zip(ends, self.coef_shapes))
+        return tuple(
+            slice(int(e - a * b), int(e))
+            for e, (a, b) in zip(ends, self.coef_shapes, strict=True)
+        )
 
     @cached_property
     def intercept_slices(self) -> tuple[slice, ...]:
         """Slice of ``theta`` holding each bias vector."""
         ends = self.n_coefs + np.cumsum(self.layer_units[1:])
         return tuple(
-            slice(int(e - n), int(e)) for e, n in zip(ends, self.layer_units[1:])
+            slice(int(e - n), int(e))
+            for e, n in zip(ends, self.layer_units[1:], strict=True)
         )
 
     def unpack(self, theta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Per-layer weight and bias views into ``theta`` (no copies)."""
-        coefs = [theta[s].reshape(shape) for s, shape in zip(self.coef_slices, self.coef_shapes)]
+        coefs = [
+            theta[s].reshape(shape)
+            for s, shape in zip(self.coef_slices, self.coef_shapes, strict=True)
+        ]
         intercepts = [theta[s] for s in self.intercept_slices]
         return coefs, intercepts
 
@@ -89,7 +96,7 @@ def init_params(
     """
     theta = np.empty(layout.n_params, dtype=dtype)
     coefs, intercepts = layout.unpack(theta)
-    for W, b in zip(coefs, intercepts):
+    for W, b in zip(coefs, intercepts, strict=True):
         bound = np.sqrt(factor / sum(W.shape))
         W[...] = rng.uniform(-bound, bound, W.shape)
         b[...] = rng.uniform(-bound, bound, b.shape)

@@ -42,7 +42,7 @@ class SquaredError:
         return _weighted_mean(0.5 * np.einsum("ij,ij->i", diff, diff), sample_weight)
 
     def delta(self, Y, Z, A, out_activation: str, out: np.ndarray) -> None:
-        """``(a - y) g'(z)`` into ``out``."""
+        """Write ``dL/dz = (a - y) g'(z)`` into ``out``."""
         np.subtract(A, Y, out=out)
         if out_activation == "logistic":
             out *= A
@@ -63,7 +63,7 @@ class LogLoss:
         return _weighted_mean(per_sample, sample_weight)
 
     def delta(self, Y, Z, A, out_activation: str, out: np.ndarray) -> None:
-        """``a - y`` into ``out``."""
+        """Write ``dL/dz = a - y`` into ``out``."""
         np.subtract(A, Y, out=out)
 
 
@@ -78,7 +78,7 @@ class Poisson:
         return _weighted_mean(per_sample, sample_weight)
 
     def delta(self, Y, Z, A, out_activation: str, out: np.ndarray) -> None:
-        """``a - y`` into ``out``."""
+        """Write ``dL/dz = a - y`` into ``out``."""
         np.subtract(A, Y, out=out)
 
 

@@ -41,7 +41,7 @@ class Workspace:
             self.z_out = np.empty((n_rows, units[-1]), dtype=dtype)
 
     def rows(self, n: int) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-        """Views of the first ``n`` rows of every buffer."""
+        """Return views of the first ``n`` rows of every buffer."""
         if n > self.n_rows:
             raise ValueError(f"workspace holds {self.n_rows} rows, asked for {n}")
         return (
@@ -65,7 +65,7 @@ def _forward(coefs, intercepts, X, activation, out_activation, acts, z_out):
     hidden = ACTIVATIONS[activation]
     last = len(coefs) - 1
     a = X
-    for i, (W, b) in enumerate(zip(coefs, intercepts)):
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         out = z_out if i == last else acts[i]
         _affine(a, W, b, out)
         if i < last:

@@ -53,8 +53,15 @@ def sgd_step(theta, grad, state, *, momentum: float, nesterovs_momentum: bool, *
 
 
 def adam_step(
-    theta, grad, state, *, learning_rate_init: float, beta_1: float, beta_2: float,
-    epsilon: float, **_,
+    theta,
+    grad,
+    state,
+    *,
+    learning_rate_init: float,
+    beta_1: float,
+    beta_2: float,
+    epsilon: float,
+    **_,
 ):
     """One Adam update of ``theta`` in place."""
     t = state["t"] + 1
@@ -83,8 +90,9 @@ def step(theta, grad, state, **hyper) -> None:
     STEPS[state["solver"]](theta, grad, state, **hyper)
 
 
-def end_epoch(state, *, learning_rate: str, learning_rate_init: float,
-              power_t: float, t: int, **_) -> None:
+def end_epoch(
+    state, *, learning_rate: str, learning_rate_init: float, power_t: float, t: int, **_
+) -> None:
     """Epoch-end schedule: SGD's 'invscaling' sets ``eta = eta_0 / (t + 1)**power_t``.
 
     ``t`` is the number of samples seen so far.
@@ -94,7 +102,7 @@ def end_epoch(state, *, learning_rate: str, learning_rate_init: float,
 
 
 def on_plateau(state, *, learning_rate: str, **_) -> tuple[bool, str]:
-    """What to do when progress stalls: ``(stop, reason)``.
+    """Decide what to do when progress stalls; return ``(stop, reason)``.
 
     SGD with the 'adaptive' schedule divides its learning rate by 5 and keeps
     going until the rate falls to 1e-6; everything else stops.
@@ -104,4 +112,4 @@ def on_plateau(state, *, learning_rate: str, **_) -> tuple[bool, str]:
     if state["learning_rate"] <= 1e-6:
         return True, "Learning rate too small. Stopping."
     state["learning_rate"] /= 5.0
-    return False, "Setting learning rate to %f" % state["learning_rate"]
+    return False, f"Setting learning rate to {state['learning_rate']:f}"

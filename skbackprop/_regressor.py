@@ -1,5 +1,7 @@
 """BackpropRegressor: single- and multi-output regression."""
 
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
@@ -35,12 +37,13 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     Parameters
     ----------
+    loss : {'squared_error', 'log_loss', 'poisson'}, default='squared_error'
+        Loss minimised; see above. First positional parameter, as in
+        MLPRegressor.
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of units in the ith hidden layer.
     activation : {'logistic', 'tanh', 'relu', 'identity'}, default='logistic'
         Activation of the hidden units.
-    loss : {'squared_error', 'log_loss', 'poisson'}, default='squared_error'
-        Loss minimised; see above.
     output_activation : {'identity', 'logistic'}, default='identity'
         Activation of the output units (see above for 'poisson').
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
@@ -140,7 +143,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     """
 
     _y_numeric = True
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict] = {
         **BaseBackprop._parameter_constraints,
         "loss": [StrOptions({"squared_error", "log_loss", "poisson"})],
         "output_activation": [StrOptions({"identity", "logistic"})],
@@ -148,10 +151,10 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     def __init__(
         self,
+        loss="squared_error",
         hidden_layer_sizes=(100,),
         activation="logistic",
         *,
-        loss="squared_error",
         output_activation="identity",
         solver="adam",
         alpha=0.0001,
@@ -176,15 +179,30 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         max_fun=15000,
     ):
         super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes, activation=activation, loss=loss,
-            solver=solver, alpha=alpha, batch_size=batch_size,
-            learning_rate=learning_rate, learning_rate_init=learning_rate_init,
-            power_t=power_t, max_iter=max_iter, shuffle=shuffle,
-            random_state=random_state, tol=tol, verbose=verbose,
-            warm_start=warm_start, momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
-            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
-            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            loss=loss,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
         )
         self.output_activation = output_activation
 

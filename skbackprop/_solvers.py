@@ -63,7 +63,9 @@ def minimize_lbfgs(objective, theta0, *, max_iter, max_fun, tol, report) -> Lbfg
     if not (math.isfinite(res.fun) and np.isfinite(theta).all()):
         raise NonFiniteLossError
     message = res.message if isinstance(res.message, str) else res.message.decode()
-    return LbfgsResult(theta, float(res.fun), int(res.nit), curve, res.status == 0, message)
+    return LbfgsResult(
+        theta, float(res.fun), int(res.nit), curve, res.status == 0, message
+    )
 
 
 @dataclass
@@ -170,7 +172,7 @@ def run_epochs(
     validation_score: Callable | None,
     report: Callable[[str], None],
 ) -> bool:
-    """The minibatch loop: epochs until a plateau stops it or ``max_iter``.
+    """Run minibatch epochs until a plateau stops them or ``max_iter`` is reached.
 
     With ``validation_score`` (early stopping) the plateau watches that score
     and ``state.best_theta`` keeps the best parameters; otherwise it watches
@@ -183,19 +185,21 @@ def run_epochs(
     for _ in range(max_iter):
         if shuffle:
             rng.shuffle(order)
-        loss = run_epoch(state, X, Y, sample_weight, order, batch_size, objective, hyper)
+        loss = run_epoch(
+            state, X, Y, sample_weight, order, batch_size, objective, hyper
+        )
         state.n_iter += 1
         state.t += n
         state.loss = loss
         state.loss_curve.append(loss)
-        report("Iteration %d, loss = %.8f" % (state.n_iter, loss))
+        report(f"Iteration {state.n_iter}, loss = {loss:.8f}")
 
         if validation_score is None:
             state.plateau.update(-loss)
         else:
             score = validation_score(state.theta)
             state.validation_scores.append(score)
-            report("Validation score: %f" % score)
+            report(f"Validation score: {score:f}")
             if state.plateau.update(score):
                 state.best_theta = state.theta.copy()
 

@@ -36,7 +36,7 @@ def _row_groups_sparse(X) -> np.ndarray:
     X.sort_indices()
     keys = [
         X.indices[a:b].tobytes() + b"|" + X.data[a:b].tobytes()
-        for a, b in zip(X.indptr[:-1], X.indptr[1:])
+        for a, b in zip(X.indptr[:-1], X.indptr[1:], strict=True)
     ]
     order = {key: i for i, key in enumerate(sorted(set(keys)))}
     return np.fromiter((order[k] for k in keys), dtype=np.intp, count=len(keys))
