@@ -8,63 +8,27 @@ numbers, curves and labels -- and ``coefs_`` / ``intercepts_`` are per-layer
 views derived from ``_theta`` on every access.
 """
 
-import copy
 import numbers
-import warnings
 from contextlib import contextmanager
-from functools import lru_cache, partial
 from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from . import _optimizers, _solvers
+from . import _solvers
 from ._activations import HIDDEN
-from ._layout import ParamLayout, init_params
-from ._network import Workspace, forward, loss_and_grad
-from ._split import validation_split
+from ._layout import init_params
+from ._network import Workspace, forward
+from ._params import ParamViewsMixin, _layout
+from ._training import TrainingMixin
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 # Rows per chunk in predict: keeps each chunk's widest layer near 2**20 values.
 _PREDICT_CHUNK_VALUES = 2**20
-
-
-@lru_cache(maxsize=32)
-def _layout(layer_units: tuple[int, ...]) -> ParamLayout:
-    return ParamLayout(layer_units)
-
-
-class _LayerList(list):
-    """Per-layer views into ``theta``; assigning an item writes into ``theta``.
-
-    So ``est.coefs_[0] = W`` updates the model, as it does for scikit-learn's
-    MLP, instead of silently changing a temporary list.
-    """
-
-    def __init__(self, views, name):
-        super().__init__(views)
-        self._name = name
-
-    def __setitem__(self, index, value):
-        if not isinstance(index, numbers.Integral):
-            raise TypeError(
-                f"assign {self._name} one layer at a time or as a whole list"
-            )
-        _copy_into(list.__getitem__(self, index), value, f"{self._name}[{index}]")
-
-
-def _copy_into(view: np.ndarray, value, name: str) -> None:
-    value = np.asarray(value)
-    if value.shape != view.shape:
-        raise ValueError(f"{name} must have shape {view.shape}, got {value.shape}")
-    if not np.isfinite(value).all():
-        raise ValueError(f"{name} contains NaN or infinity")
-    view[...] = value
 
 
 def _validate_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray | None:
@@ -88,7 +52,7 @@ def _validate_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray 
     return sw
 
 
-class BaseBackprop(BaseEstimator):
+class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
     """Shared parameters, training loop wiring and fitted-state handling."""
 
     _y_numeric = False
@@ -183,43 +147,6 @@ class BaseBackprop(BaseEstimator):
 
     # ------------------------------------------------------------------
     # Parameters as views of the flat vector
-    def __sklearn_is_fitted__(self):
-        return hasattr(self, "_theta")
-
-    def _views(self):
-        if not hasattr(self, "_theta"):
-            raise AttributeError(
-                f"This {type(self).__name__} instance is not fitted yet; fit it "
-                "before reading or assigning coefs_ / intercepts_."
-            )
-        return _layout(self._layer_units).unpack(self._theta)
-
-    @property
-    def coefs_(self):
-        """Weight matrix of each layer, shape (fan_in, fan_out): views into theta."""
-        return _LayerList(self._views()[0], "coefs_")
-
-    @coefs_.setter
-    def coefs_(self, value):
-        self._assign_layers(value, 0, "coefs_")
-
-    @property
-    def intercepts_(self):
-        """Bias vector of each layer, shape (fan_out,): views into theta."""
-        return _LayerList(self._views()[1], "intercepts_")
-
-    @intercepts_.setter
-    def intercepts_(self, value):
-        self._assign_layers(value, 1, "intercepts_")
-
-    def _assign_layers(self, value, which, name):
-        views = self._views()[which]
-        value = list(value)
-        if len(value) != len(views):
-            raise ValueError(f"{name} needs {len(views)} arrays, got {len(value)}")
-        for i, (view, v) in enumerate(zip(views, value, strict=True)):
-            _copy_into(view, v, f"{name}[{i}]")
-
     # ------------------------------------------------------------------
     # Helpers
     def _report(self, message: str) -> None:
@@ -392,193 +319,6 @@ class BaseBackprop(BaseEstimator):
             self.best_loss_ = np.inf
             self.validation_scores_ = None
             self.best_validation_score_ = None
-
-    def _objective_kwargs(self):
-        return {
-            "layout": _layout(self._layer_units),
-            "activation": self.activation,
-            "out_activation": self.out_activation_,
-            "loss": self.loss,
-            "alpha": self.alpha,
-        }
-
-    def _fit_lbfgs(self, X, Y, sample_weight):
-        kwargs = self._objective_kwargs()
-        work = Workspace(kwargs["layout"], X.shape[0], X.dtype, self.out_activation_)
-        grad = np.empty_like(self._theta)
-
-        def objective(theta):
-            return loss_and_grad(
-                theta,
-                X=X,
-                Y=Y,
-                sample_weight=sample_weight,
-                grad=grad,
-                work=work,
-                **kwargs,
-            )
-
-        with np.errstate(all="ignore"):
-            res = _solvers.minimize_lbfgs(
-                objective,
-                self._theta,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-                report=lambda it, loss: self._report(
-                    f"Iteration {it}, loss = {loss:.8f}"
-                ),
-            )
-        if not res.converged:
-            warnings.warn(
-                f"lbfgs failed to converge after {res.n_iter} iteration(s): "
-                f"{res.message}. Increase the number of iterations (max_iter) or "
-                "the number of function evaluations (max_fun), or scale the data.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        self._theta = res.theta
-        self.n_iter_ = res.n_iter
-        self.loss_ = res.loss
-        self.loss_curve_ = list(self.loss_curve_ or []) + res.loss_curve
-        self.best_loss_ = min(self.loss_curve_, default=res.loss)
-
-    def _hyper(self) -> dict:
-        return {
-            "learning_rate": self.learning_rate,
-            "learning_rate_init": self.learning_rate_init,
-            "power_t": self.power_t,
-            "momentum": self.momentum,
-            "nesterovs_momentum": self.nesterovs_momentum,
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }
-
-    def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
-            warnings.warn(
-                f"Got batch_size={self.batch_size} larger than the {n_samples} "
-                "samples; it is going to be clipped.",
-                stacklevel=3,
-            )
-        return int(np.clip(self.batch_size, 1, n_samples))
-
-    def _start_state(self, incremental, early) -> _solvers.StochasticState:
-        """Copy the training state privately; it is committed only on success."""
-        opt = self._opt_state
-        if not incremental or opt is None or opt["solver"] != self.solver:
-            opt = _optimizers.init_state(
-                self.solver,
-                self._theta.size,
-                self._theta.dtype,
-                self.learning_rate_init,
-            )
-        elif self.solver == "sgd" and self.learning_rate == "constant":
-            # a constant rate follows set_params between calls, as Adam's does
-            opt = {**opt, "learning_rate": float(self.learning_rate_init)}
-        scores = self.validation_scores_ if early else None
-        if early:
-            best = self.best_validation_score_
-            best = -np.inf if best is None else best
-        else:
-            best = -np.inf if self.best_loss_ is None else -self.best_loss_
-        return _solvers.StochasticState(
-            theta=self._theta.copy(),
-            opt=copy.deepcopy(opt),
-            plateau=_solvers.Plateau(
-                self.tol, self.n_iter_no_change, best, self._no_improvement_count
-            ),
-            best_theta=self._best_theta,
-            t=self.t_,
-            loss_curve=list(self.loss_curve_ or []),
-            validation_scores=list(scores or []) if early else None,
-        )
-
-    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental):
-        # partial_fit is one epoch on the data given: no hold-out, no stopping
-        early = self.early_stopping and not incremental
-        state = self._start_state(incremental, early)
-        validation_score = None
-        if early:
-            train, val = validation_split(
-                X,
-                Y,
-                sample_weight,
-                validation_fraction=self.validation_fraction,
-                labels=self._stratify_labels(Y),
-                rng=rng,
-            )
-            X_val, Y_val = X[val], Y[val]
-            sw_val = None if sample_weight is None else sample_weight[val]
-            X, Y = X[train], Y[train]
-            sample_weight = None if sample_weight is None else sample_weight[train]
-            validation_score = partial(
-                self._validation_score, X=X_val, Y=Y_val, sample_weight=sw_val
-            )
-        batch_size = self._batch_size(X.shape[0])
-        kwargs = self._objective_kwargs()
-        work = Workspace(kwargs["layout"], batch_size, X.dtype, self.out_activation_)
-
-        def objective(theta, Xb, Yb, swb, grad):
-            return loss_and_grad(
-                theta, X=Xb, Y=Yb, sample_weight=swb, grad=grad, work=work, **kwargs
-            )
-
-        try:
-            with np.errstate(all="ignore"):
-                converged = _solvers.run_epochs(
-                    state,
-                    X,
-                    Y,
-                    sample_weight,
-                    objective=objective,
-                    hyper=self._hyper(),
-                    batch_size=batch_size,
-                    max_iter=self.max_iter,
-                    shuffle=self.shuffle,
-                    rng=rng,
-                    incremental=incremental,
-                    validation_score=validation_score,
-                    report=self._report,
-                )
-        except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=3)
-            converged = True
-        if not np.isfinite(state.theta).all():
-            raise _solvers.NonFiniteLossError
-        self._commit(state, early)
-        if not converged:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-
-    def _commit(self, state: _solvers.StochasticState, early: bool) -> None:
-        if early and state.best_theta is not None:
-            self._theta = state.best_theta.copy()
-        else:
-            self._theta = state.theta
-        self._best_theta = state.best_theta
-        self._opt_state = state.opt
-        self._no_improvement_count = state.plateau.count
-        self.n_iter_ = state.n_iter
-        self.t_ = state.t
-        self.loss_ = state.loss
-        self.loss_curve_ = state.loss_curve
-        if early:
-            self.validation_scores_ = state.validation_scores
-            self.best_validation_score_ = state.plateau.best
-            self.best_loss_ = None
-        else:
-            self.best_loss_ = -state.plateau.best
-            if not self.early_stopping:  # partial_fit keeps fit's validation record
-                self.validation_scores_ = None
-                self.best_validation_score_ = None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
