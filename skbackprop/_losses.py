@@ -22,7 +22,13 @@ pair multiplies by the output derivative. Computing the cross-entropies from
 """
 
 import numpy as np
-from scipy.special import logsumexp, xlogy
+from scipy.special import xlogy
+
+
+def _logsumexp_rows(Z: np.ndarray) -> np.ndarray:
+    """``log(sum_k exp(z_k))`` per row, shifted by the row maximum."""
+    m = Z.max(axis=1)
+    return m + np.log(np.exp(Z - m[:, np.newaxis]).sum(axis=1))
 
 
 def _weighted_mean(per_sample: np.ndarray, sample_weight: np.ndarray | None) -> float:
@@ -57,7 +63,7 @@ class LogLoss:
     def value(self, Y, Z, A, out_activation: str, sample_weight=None) -> float:
         """Weighted mean over samples of the cross-entropy, from the logits."""
         if out_activation == "softmax":
-            per_sample = logsumexp(Z, axis=1) - np.einsum("ij,ij->i", Y, Z)
+            per_sample = _logsumexp_rows(Z) - np.einsum("ij,ij->i", Y, Z)
         else:
             per_sample = (np.logaddexp(0, Z) - Y * Z).sum(axis=1)
         return _weighted_mean(per_sample, sample_weight)
