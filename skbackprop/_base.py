@@ -146,8 +146,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         self.max_fun = max_fun
 
     # ------------------------------------------------------------------
-    # Parameters as views of the flat vector
-    # ------------------------------------------------------------------
     # Helpers
     def _report(self, message: str) -> None:
         """Print a progress line when ``verbose`` (the one place that prints)."""
