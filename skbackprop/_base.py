@@ -15,18 +15,20 @@ from typing import ClassVar
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from . import _solvers
 from ._activations import HIDDEN
 from ._layout import init_params
-from ._network import Workspace, forward
+from ._network import Network
 from ._params import ParamViewsMixin, _layout
 from ._training import TrainingMixin
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 # Rows per chunk in predict: keeps each chunk's widest layer near 2**20 values.
 _PREDICT_CHUNK_VALUES = 2**20
 
@@ -173,17 +175,34 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
             )
         return True
 
-    def _validate_X(self, X, reset: bool):
+    def _validate_X(self, X):
+        """Validate X for prediction and cast it to the model's dtype.
+
+        A plain 2-D float array of the right width, with nothing but finite
+        values, for a model fitted without feature names, needs none of
+        ``validate_data``'s conversions; checking just that much keeps
+        single-row predictions fast. Anything else takes the full path, which
+        also raises the errors.
+        """
+        dtype = self._theta.dtype
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOAT_DTYPES
+            and X.shape[0] >= 1
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+            and _all_finite(X)
+        ):
+            return X.astype(dtype, copy=False)
         X = validate_data(
             self,
             X,
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
-            reset=reset,
+            reset=False,
         )
-        if not reset:
-            X = X.astype(self._theta.dtype, copy=False)
-        return X
+        return X.astype(dtype, copy=False)
 
     # ------------------------------------------------------------------
     # Prediction
@@ -198,26 +217,30 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         if sp.issparse(X) and n > chunk:
             X = X.tocsr()
         out = np.empty((n, self.n_outputs_), dtype=theta.dtype)
-        work = Workspace(layout, min(n, chunk), theta.dtype, self.out_activation_)
+        network = Network(
+            layout,
+            activation=self.activation,
+            out_activation=self.out_activation_,
+            dtype=theta.dtype,
+            max_rows=min(n, chunk),
+        )
         with np.errstate(over="ignore", under="ignore"):
             for start in range(0, n, chunk):
                 stop = min(start + chunk, n)
-                z, a = forward(
-                    theta,
-                    layout,
-                    X[start:stop],
-                    activation=self.activation,
-                    out_activation=self.out_activation_,
-                    work=work,
-                )
-                out[start:stop] = z if logits else a
+                rows = X[start:stop]
+                if logits:
+                    out[start:stop] = network.logits(theta, rows)
+                else:
+                    out[start:stop] = network.forward(theta, rows)[1]
         return out
 
     def _forward_checked(self, X, *, logits=False) -> np.ndarray:
-        check_is_fitted(self)
-        return self._output(
-            self._theta, self._validate_X(X, reset=False), logits=logits
-        )
+        if not hasattr(self, "_theta"):  # check_is_fitted's error, without its cost
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator."
+            )
+        return self._output(self._theta, self._validate_X(X), logits=logits)
 
     # ------------------------------------------------------------------
     # Fitting
@@ -322,3 +345,13 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _all_finite(X: np.ndarray) -> bool:
+    """Whether every value of X is finite (one sum first, as scikit-learn does)."""
+    if X.size <= 4096:
+        return bool(np.isfinite(X).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(X, axis=None)):
+            return True
+    return bool(np.isfinite(X).all())

@@ -3,7 +3,7 @@
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import expit, softmax
+from scipy.special import expit
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import StrOptions
@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d
 
+from ._activations import ACTIVATIONS
 from ._base import BaseBackprop
 
 _SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
@@ -363,7 +364,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     # Outputs, from the output layer's pre-activations (logits) Z
     def _proba(self, Z):
         if self.out_activation_ == "softmax":
-            return softmax(Z, axis=1)
+            return ACTIVATIONS["softmax"](Z)  # Z is ours to overwrite
         if self._label_type == "binary":
             # expit(-z) rather than 1 - expit(z): exact for saturated units
             return np.column_stack([expit(-Z[:, 0]), expit(Z[:, 0])])

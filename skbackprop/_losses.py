@@ -1,4 +1,4 @@
-"""Loss functions: each owns its value and its output delta ``dL/dz``.
+"""Loss functions: each owns its output units' activation, value and delta.
 
 Notation (per sample, outputs indexed by k): ``z`` is the output layer's
 pre-activation, ``a = g(z)`` its output, ``y`` the target. Every loss is a sum
@@ -19,22 +19,32 @@ over output units; the objective is the (sample-weighted) mean over samples:
 cross-entropy, identity with squared error, exp with Poisson); every other
 pair multiplies by the output derivative. Computing the cross-entropies from
 ``z`` keeps them finite and exact where ``a`` rounds to 0 or 1.
+
+``evaluate`` does all of it in one pass over the output layer during
+training: it fills ``A = g(Z)``, returns the weighted mean loss, and fills
+``D`` with ``w_i * dL/dz``, where ``w_i = s_i / S`` (a column) or ``1 / n``
+(a number) is the sample's share of the objective.
 """
 
 import numpy as np
 from scipy.special import xlogy
 
-
-def _logsumexp_rows(Z: np.ndarray) -> np.ndarray:
-    """``log(sum_k exp(z_k))`` per row, shifted by the row maximum."""
-    m = Z.max(axis=1)
-    return m + np.log(np.exp(Z - m[:, np.newaxis]).sum(axis=1))
+from ._activations import ACTIVATIONS
+from ._blas import blas_for
 
 
-def _weighted_mean(per_sample: np.ndarray, sample_weight: np.ndarray | None) -> float:
-    if sample_weight is None:
-        return float(per_sample.mean())
-    return float(per_sample @ sample_weight / sample_weight.sum())
+def _weighted_total(T: np.ndarray, w) -> float:
+    """``sum_i w_i sum_k T_ik`` for a number or an ``(n, 1)`` column ``w``."""
+    if isinstance(w, float):
+        return float(np.add.reduce(T, axis=None)) * w
+    return _weighted_sum(np.add.reduce(T, axis=1), w)
+
+
+def _weighted_sum(per_sample: np.ndarray, w) -> float:
+    """``sum_i w_i per_sample_i`` for a number or an ``(n, 1)`` column ``w``."""
+    if isinstance(w, float):
+        return float(np.add.reduce(per_sample)) * w
+    return float(blas_for(per_sample.dtype).dot(per_sample, w[:, 0]))
 
 
 class SquaredError:
@@ -42,17 +52,18 @@ class SquaredError:
 
     outputs = frozenset({"identity", "logistic"})
 
-    def value(self, Y, Z, A, out_activation: str, sample_weight=None) -> float:
-        """Weighted mean over samples of ``1/2 sum_k (a_k - y_k)**2``."""
-        diff = A - Y
-        return _weighted_mean(0.5 * np.einsum("ij,ij->i", diff, diff), sample_weight)
-
-    def delta(self, Y, Z, A, out_activation: str, out: np.ndarray) -> None:
-        """Write ``dL/dz = (a - y) g'(z)`` into ``out``."""
-        np.subtract(A, Y, out=out)
+    def evaluate(self, out_activation, Z, Y, w, A, D, T) -> float:
+        """Fill ``A`` and ``D = w (a - y) g'(z)``; return the weighted mean loss."""
+        ACTIVATIONS[out_activation](Z, out=A)
+        np.subtract(A, Y, out=D)
+        np.multiply(D, D, out=T)
+        value = 0.5 * _weighted_total(T, w)
+        D *= w
         if out_activation == "logistic":
-            out *= A
-            out *= 1 - A
+            np.subtract(1.0, A, out=T)
+            T *= A
+            D *= T
+        return value
 
 
 class LogLoss:
@@ -60,17 +71,30 @@ class LogLoss:
 
     outputs = frozenset({"logistic", "softmax"})
 
-    def value(self, Y, Z, A, out_activation: str, sample_weight=None) -> float:
-        """Weighted mean over samples of the cross-entropy, from the logits."""
+    def evaluate(self, out_activation, Z, Y, w, A, D, T) -> float:
+        """Fill ``A`` and ``D = w (a - y)``; return the weighted mean loss."""
         if out_activation == "softmax":
-            per_sample = _logsumexp_rows(Z) - np.einsum("ij,ij->i", Y, Z)
+            # a = exp(z - m) / s and logsumexp(z) = m + log(s)
+            m = Z.max(axis=1, keepdims=True)
+            np.subtract(Z, m, out=A)
+            np.exp(A, out=A)
+            s = A.sum(axis=1, keepdims=True)
+            A /= s
+            np.log(s, out=s)
+            s += m
+            np.multiply(Y, Z, out=T)
+            value = _weighted_sum(s[:, 0] - np.add.reduce(T, axis=1), w)
         else:
-            per_sample = (np.logaddexp(0, Z) - Y * Z).sum(axis=1)
-        return _weighted_mean(per_sample, sample_weight)
-
-    def delta(self, Y, Z, A, out_activation: str, out: np.ndarray) -> None:
-        """Write ``dL/dz = a - y`` into ``out``."""
-        np.subtract(A, Y, out=out)
+            # softplus(z) = log(1 + e^z); a = sigmoid(z) = exp(z - softplus(z))
+            np.logaddexp(0.0, Z, out=T)
+            np.subtract(Z, T, out=A)
+            np.exp(A, out=A)
+            np.multiply(Y, Z, out=D)
+            T -= D
+            value = _weighted_total(T, w)
+        np.subtract(A, Y, out=D)
+        D *= w
+        return value
 
 
 class Poisson:
@@ -78,14 +102,18 @@ class Poisson:
 
     outputs = frozenset({"exp"})
 
-    def value(self, Y, Z, A, out_activation: str, sample_weight=None) -> float:
-        """Weighted mean over samples of ``sum_k [y log(y/a) - y + a]``."""
-        per_sample = (xlogy(Y, Y) - Y * Z - Y + A).sum(axis=1)
-        return _weighted_mean(per_sample, sample_weight)
-
-    def delta(self, Y, Z, A, out_activation: str, out: np.ndarray) -> None:
-        """Write ``dL/dz = a - y`` into ``out``."""
-        np.subtract(A, Y, out=out)
+    def evaluate(self, out_activation, Z, Y, w, A, D, T) -> float:
+        """Fill ``A = exp(z)`` and ``D = w (a - y)``; return the weighted mean."""
+        np.exp(Z, out=A)
+        xlogy(Y, Y, out=T)
+        T -= Y
+        np.multiply(Y, Z, out=D)
+        T -= D
+        T += A
+        value = _weighted_total(T, w)
+        np.subtract(A, Y, out=D)
+        D *= w
+        return value
 
 
 LOSSES = {

@@ -16,143 +16,211 @@ the objective is
     dJ/db[l]   = sum over samples of delta[l+1]
 
 Scaling the small output delta by ``s_i / S`` first makes every later
-product come out already scaled.
+product come out already scaled. Biases enter the forward products by
+prefilling ``z`` with ``b`` (GEMM with ``beta = 1``), and weight decay enters
+the gradient by prefilling it with ``W`` (GEMM with ``beta = alpha / S``).
+
+:class:`Network` holds every buffer and view a pass needs, so that the
+minibatch loop calls nothing but BLAS and numpy ufuncs. ``forward`` and
+``loss_and_grad`` are the same computations as plain functions.
 """
+
+from types import SimpleNamespace
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
+from ._blas import blas_for
 from ._layout import ParamLayout
 from ._losses import LOSSES
 
 
-class Workspace:
-    """Reusable activation and delta buffers for batches of up to ``n_rows`` rows."""
+class Network:
+    """Passes of one network shape for batches of up to ``max_rows`` rows.
 
-    def __init__(self, layout: ParamLayout, n_rows: int, dtype, out_activation: str):
-        units = layout.layer_units[1:]
-        self.n_rows = n_rows
-        self.activations = [np.empty((n_rows, u), dtype=dtype) for u in units]
-        self.deltas = [np.empty((n_rows, u), dtype=dtype) for u in units]
-        if out_activation == "identity":
-            self.z_out = self.activations[-1]
-        else:
-            self.z_out = np.empty((n_rows, units[-1]), dtype=dtype)
-
-    def rows(self, n: int) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-        """Return views of the first ``n`` rows of every buffer."""
-        if n > self.n_rows:
-            raise ValueError(f"workspace holds {self.n_rows} rows, asked for {n}")
-        return (
-            [a[:n] for a in self.activations],
-            [d[:n] for d in self.deltas],
-            self.z_out[:n],
-        )
-
-
-def _affine(a, W: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    """``out = a @ W + b``; ``a`` may be a scipy sparse matrix."""
-    if sp.issparse(a):
-        out[...] = a @ W
-    else:
-        np.matmul(a, W, out=out)
-    out += b
-
-
-def _forward(coefs, intercepts, X, activation, out_activation, acts, z_out):
-    """Fill ``acts`` (a[1] .. a[L]) and ``z_out`` (z[L]) for the rows of ``X``."""
-    hidden = ACTIVATIONS[activation]
-    last = len(coefs) - 1
-    a = X
-    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
-        out = z_out if i == last else acts[i]
-        _affine(a, W, b, out)
-        if i < last:
-            hidden(out)
-        a = out
-    if acts[-1] is not z_out:
-        np.copyto(acts[-1], z_out)
-        ACTIVATIONS[out_activation](acts[-1])
-
-
-def forward(
-    theta: np.ndarray,
-    layout: ParamLayout,
-    X,
-    *,
-    activation: str,
-    out_activation: str,
-    work: Workspace | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Output pre-activation ``z[L]`` and output ``a[L]`` for every row of ``X``.
-
-    The returned arrays are views into ``work`` when it is given.
+    Parameters
+    ----------
+    layout : ParamLayout
+    activation, out_activation : str
+        Hidden and output activations.
+    dtype : numpy dtype
+        Of ``theta``, ``X`` and ``Y``; float32 or float64.
+    max_rows : int
+        Largest batch.
+    loss : str or None
+        Loss for ``loss_and_grad``; None for a forward-only network.
+    alpha : float
+        L2 penalty.
     """
-    n = X.shape[0]
+
+    def __init__(
+        self,
+        layout: ParamLayout,
+        *,
+        activation: str,
+        out_activation: str,
+        dtype,
+        max_rows: int,
+        loss: str | None = None,
+        alpha: float = 0.0,
+    ):
+        self.layout = layout
+        self.activation = activation
+        self.out_activation = out_activation
+        self.loss = None if loss is None else LOSSES[loss]
+        self.alpha = float(alpha)
+        self.dtype = np.dtype(dtype)
+        self.max_rows = max_rows
+        self.blas = blas_for(self.dtype)
+        units = layout.layer_units[1:]
+        new = lambda u: np.empty((max_rows, u), dtype=self.dtype)  # noqa: E731
+        # z[l] holds z, then (for hidden layers) a = f(z) in place
+        self._z = [new(u) for u in units]
+        identity_out = out_activation == "identity"
+        self._a_out = self._z[-1] if identity_out else new(units[-1])
+        if loss is not None:
+            self._delta = [new(u) for u in units]
+            self._tmp = [new(u) for u in units]
+        self._rows = {}
+        self._params = (None, None)
+        self._grads = (None, None)
+
+    # -- cached views ---------------------------------------------------
+    def _views(self, n: int) -> SimpleNamespace:
+        """Return the first ``n`` rows of every buffer, and their transposes."""
+        views = self._rows.get(n)
+        if views is None:
+            if n > self.max_rows:
+                raise ValueError(f"network holds {self.max_rows} rows, asked for {n}")
+            z = [b[:n] for b in self._z]
+            views = SimpleNamespace(z=z, zt=[b.T for b in z], a_out=self._a_out[:n])
+            if self.loss is not None:
+                d = [b[:n] for b in self._delta]
+                views.d, views.dt = d, [b.T for b in d]
+                views.t = [b[:n] for b in self._tmp]
+            self._rows[n] = views
+        return views
+
+    def _unpack(self, vector, cache_name):
+        cached_vector, views = getattr(self, cache_name)
+        if cached_vector is not vector:
+            W, b = self.layout.unpack(vector)
+            views = SimpleNamespace(W=W, Wt=[w.T for w in W], b=b)
+            setattr(self, cache_name, (vector, views))
+        return views
+
+    # -- passes -----------------------------------------------------------
+    def _forward(self, P, X, R) -> np.ndarray:
+        """Fill the hidden activations and return the output logits ``z[L]``."""
+        gemm, hidden = self.blas.gemm, ACTIVATIONS[self.activation]
+        last = len(P.W) - 1
+        a_t = None if sp.issparse(X) else X.T
+        for i in range(last + 1):
+            z = R.z[i]
+            if a_t is None:  # sparse input layer
+                z[...] = X @ P.W[0]
+                z += P.b[0]
+            else:
+                np.copyto(z, P.b[i])
+                gemm(1.0, P.Wt[i], a_t, 1.0, R.zt[i], 0, 0, 1)
+            if i < last:
+                hidden(z)
+            a_t = R.zt[i]
+        return R.z[last]
+
+    def logits(self, theta: np.ndarray, X) -> np.ndarray:
+        """Output logits ``z[L]`` (a view into the buffers)."""
+        return self._forward(self._unpack(theta, "_params"), X, self._views(X.shape[0]))
+
+    def forward(self, theta: np.ndarray, X) -> tuple[np.ndarray, np.ndarray]:
+        """Output logits ``z[L]`` and outputs ``a[L]`` (views into the buffers)."""
+        R = self._views(X.shape[0])
+        z = self._forward(self._unpack(theta, "_params"), X, R)
+        return z, ACTIVATIONS[self.out_activation](z, out=R.a_out)
+
+    def loss_and_grad(self, theta, X, Y, sample_weight=None, grad=None):
+        """Objective ``J(theta)`` on ``(X, Y)`` and its exact gradient.
+
+        ``grad`` (laid out like ``theta``) is overwritten and returned;
+        allocated when not given.
+        """
+        n = X.shape[0]
+        grad = np.empty_like(theta) if grad is None else grad
+        R = self._views(n)
+        P = self._unpack(theta, "_params")
+        G = self._unpack(grad, "_grads")
+        gemm = self.blas.gemm
+        z = self._forward(P, X, R)
+        if sample_weight is None:
+            S, w = n, 1.0 / n
+        else:
+            S = float(sample_weight.sum())
+            w = (sample_weight / S)[:, np.newaxis]
+        value = self.loss.evaluate(
+            self.out_activation, z, Y, w, R.a_out, R.d[-1], R.t[-1]
+        )
+        alpha, derivative = self.alpha, DERIVATIVES[self.activation]
+        beta = alpha / S
+        for i in range(len(P.W) - 1, -1, -1):
+            if i == 0 and sp.issparse(X):
+                G.W[0][...] = X.T @ R.d[0]
+                if alpha:
+                    G.W[0] += beta * P.W[0]
+            else:
+                if alpha:
+                    np.copyto(G.W[i], P.W[i])
+                a_t = X.T if i == 0 else R.zt[i - 1]
+                gemm(1.0, R.dt[i], a_t, beta, G.Wt[i], 0, 1, 1)
+            np.add.reduce(R.d[i], axis=0, out=G.b[i])
+            if i > 0:
+                gemm(1.0, P.Wt[i], R.dt[i], 0.0, R.dt[i - 1], 1, 0, 1)
+                derivative(R.z[i - 1], R.d[i - 1], R.t[i - 1])
+        if alpha:
+            W = theta[: self.layout.n_coefs]
+            value += 0.5 * beta * float(self.blas.dot(W, W))
+        return value, grad
+
+
+def forward(theta, layout, X, *, activation, out_activation, work=None):
+    """Output logits and outputs for every row of ``X`` (see :class:`Network`)."""
     if work is None:
-        work = Workspace(layout, n, theta.dtype, out_activation)
-    acts, _, z_out = work.rows(n)
-    coefs, intercepts = layout.unpack(theta)
-    _forward(coefs, intercepts, X, activation, out_activation, acts, z_out)
-    return z_out, acts[-1]
+        work = Network(
+            layout,
+            activation=activation,
+            out_activation=out_activation,
+            dtype=theta.dtype,
+            max_rows=X.shape[0],
+        )
+    return work.forward(theta, X)
 
 
 def loss_and_grad(
-    theta: np.ndarray,
-    layout: ParamLayout,
+    theta,
+    layout,
     X,
-    Y: np.ndarray,
+    Y,
     *,
-    activation: str,
-    out_activation: str,
-    loss: str,
-    alpha: float,
-    sample_weight: np.ndarray | None = None,
-    grad: np.ndarray | None = None,
-    work: Workspace | None = None,
-) -> tuple[float, np.ndarray]:
+    activation,
+    out_activation,
+    loss,
+    alpha,
+    sample_weight=None,
+    grad=None,
+    work=None,
+):
     """Objective ``J(theta)`` on ``(X, Y)`` and its exact gradient.
 
-    ``grad`` (laid out like ``theta``) is overwritten and returned; it is
-    allocated when not given.
+    ``work``, when given, is a :class:`Network` built for the same arguments.
     """
-    n = X.shape[0]
-    if grad is None:
-        grad = np.empty_like(theta)
     if work is None:
-        work = Workspace(layout, n, theta.dtype, out_activation)
-    acts, deltas, z_out = work.rows(n)
-    coefs, intercepts = layout.unpack(theta)
-    coef_grads, intercept_grads = layout.unpack(grad)
-    loss_fn = LOSSES[loss]
-
-    _forward(coefs, intercepts, X, activation, out_activation, acts, z_out)
-    value = loss_fn.value(Y, z_out, acts[-1], out_activation, sample_weight)
-
-    # Output delta, pre-scaled by s_i / S.
-    loss_fn.delta(Y, z_out, acts[-1], out_activation, out=deltas[-1])
-    if sample_weight is None:
-        sw_sum = n
-        deltas[-1] *= 1.0 / n
-    else:
-        sw_sum = sample_weight.sum()
-        deltas[-1] *= (sample_weight / sw_sum)[:, np.newaxis]
-
-    derivative = DERIVATIVES[activation]
-    for i in range(len(coefs) - 1, -1, -1):
-        a_in = X if i == 0 else acts[i - 1]
-        if sp.issparse(a_in):
-            coef_grads[i][...] = a_in.T @ deltas[i]
-        else:
-            np.matmul(a_in.T, deltas[i], out=coef_grads[i])
-        deltas[i].sum(axis=0, out=intercept_grads[i])
-        if i > 0:
-            np.matmul(deltas[i], coefs[i].T, out=deltas[i - 1])
-            derivative(acts[i - 1], deltas[i - 1])
-
-    if alpha:
-        W = theta[: layout.n_coefs]
-        grad[: layout.n_coefs] += (alpha / sw_sum) * W
-        value += 0.5 * alpha * float(W @ W) / sw_sum
-    return value, grad
+        work = Network(
+            layout,
+            activation=activation,
+            out_activation=out_activation,
+            dtype=theta.dtype,
+            max_rows=X.shape[0],
+            loss=loss,
+            alpha=alpha,
+        )
+    return work.loss_and_grad(theta, X, Y, sample_weight, grad)

@@ -2,8 +2,10 @@
 
 An optimizer's state is a plain dict of arrays shaped like ``theta`` and
 numbers, so a fitted estimator can be pickled, copied or saved without any
-optimizer object. ``init_state(solver, ...)`` creates it; ``step(solver, ...)``
-applies one update. The update equations are scikit-learn's:
+optimizer object. ``init_state(solver, ...)`` creates it; a stepper
+(:class:`SGD`, :class:`Adam`, from :func:`stepper`) applies updates during a
+fit and ``finish()`` leaves the state exact again. The update equations are
+scikit-learn's:
 
 SGD with momentum ``mu`` and learning rate ``eta`` (velocity ``v``)::
 
@@ -11,17 +13,30 @@ SGD with momentum ``mu`` and learning rate ``eta`` (velocity ``v``)::
     theta <- theta + v                    (classical momentum)
     theta <- theta + mu * v - eta * g     (Nesterov)
 
+With ``mu = 0`` both are plain SGD, ``theta <- theta - eta * g``, and no
+velocity is kept (it would only ever be multiplied by zero).
+
 Adam (Kingma and Ba, 2014) with step count ``t``::
 
     m     <- beta_1 * m + (1 - beta_1) * g
     v     <- beta_2 * v + (1 - beta_2) * g**2
     eta_t  = eta_0 * sqrt(1 - beta_2**t) / (1 - beta_1**t)
     theta <- theta - eta_t * m / (sqrt(v) + epsilon)
+
+Memory traffic, not arithmetic, bounds these updates, so the steppers make
+as few passes over the parameter vector as they can. They keep each decaying
+array divided by its running decay, ``v = s * V`` with ``s = mu**t``: the
+update ``v <- mu v - eta g`` becomes the single pass ``V <- V - (eta / s) g``
+instead of a scaling pass and an update pass, and the scale is folded back
+into the array whenever it grows too small (and by ``finish``). SGD takes
+1-3 passes per step and Adam 7 (scikit-learn's take about 7 and 12).
 """
 
 import math
 
 import numpy as np
+
+from ._blas import blas_for
 
 
 def init_state(solver: str, n_params: int, dtype, learning_rate_init: float) -> dict:
@@ -38,56 +53,122 @@ def init_state(solver: str, n_params: int, dtype, learning_rate_init: float) -> 
     return state
 
 
-def sgd_step(theta, grad, state, *, momentum: float, nesterovs_momentum: bool, **_):
-    """One SGD (momentum / Nesterov) update of ``theta`` in place."""
-    lr_grad = state["learning_rate"] * grad
-    velocity = state["velocity"]
-    velocity *= momentum
-    velocity -= lr_grad
-    if nesterovs_momentum:
-        update = momentum * velocity
-        update -= lr_grad
-        theta += update
-    else:
-        theta += velocity
+def _smallest_scale(dtype) -> float:
+    # keeps array / scale finite for gradients far beyond any sane training
+    return 1e-100 if np.dtype(dtype) == np.float64 else 1e-10
 
 
-def adam_step(
-    theta,
-    grad,
-    state,
-    *,
-    learning_rate_init: float,
-    beta_1: float,
-    beta_2: float,
-    epsilon: float,
-    **_,
-):
-    """One Adam update of ``theta`` in place."""
-    t = state["t"] + 1
-    m, v = state["m"], state["v"]
-    m *= beta_1
-    m += (1 - beta_1) * grad
-    grad_sq = grad * grad
-    grad_sq *= 1 - beta_2
-    v *= beta_2
-    v += grad_sq
-    lr = learning_rate_init * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    denom = np.sqrt(v)
-    denom += epsilon
-    update = m * -lr
-    update /= denom
-    theta += update
-    state["t"] = t
-    state["learning_rate"] = lr
+class SGD:
+    """Steps of SGD with classical or Nesterov momentum on ``state``."""
+
+    def __init__(self, state, *, momentum: float, nesterovs_momentum: bool, **_):
+        self.state = state
+        self.momentum = float(momentum)
+        self.nesterov = nesterovs_momentum
+        self.velocity = state["velocity"]  # true velocity = scale * velocity
+        self.scale = 1.0
+        self.axpy = blas_for(self.velocity.dtype).axpy
+        self.tiny = _smallest_scale(self.velocity.dtype)
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """Apply one update to ``theta`` in place."""
+        lr, mu, axpy = self.state["learning_rate"], self.momentum, self.axpy
+        if mu == 0.0:  # plain SGD: no velocity to keep
+            axpy(grad, theta, a=-lr)
+            return
+        self.scale *= mu
+        axpy(grad, self.velocity, a=-lr / self.scale)
+        if self.nesterov:
+            axpy(self.velocity, theta, a=mu * self.scale)
+            axpy(grad, theta, a=-lr)
+        else:
+            axpy(self.velocity, theta, a=self.scale)
+        if self.scale < self.tiny:
+            self.finish()
+
+    def finish(self) -> dict:
+        """Fold the running scale back into the state's arrays; return the state."""
+        if self.scale != 1.0:
+            self.velocity *= self.scale
+            self.scale = 1.0
+        return self.state
 
 
-STEPS = {"sgd": sgd_step, "adam": adam_step}
+class Adam:
+    """Steps of Adam on ``state``."""
+
+    def __init__(
+        self,
+        state,
+        *,
+        learning_rate_init: float,
+        beta_1: float,
+        beta_2: float,
+        epsilon: float,
+        **_,
+    ):
+        self.state = state
+        self.lr0 = float(learning_rate_init)
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), epsilon
+        self.m, self.v = state["m"], state["v"]  # true m = scale_m * m, likewise v
+        self.scale_m = self.scale_v = 1.0
+        self.tmp = np.empty_like(self.m)
+        self.axpy = blas_for(self.m.dtype).axpy
+        self.tiny = _smallest_scale(self.m.dtype)
+
+    def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """Apply one update to ``theta`` in place."""
+        state, axpy, tmp = self.state, self.axpy, self.tmp
+        b1, b2 = self.beta_1, self.beta_2
+        t = state["t"] = state["t"] + 1
+        if b1 > 0.0:
+            self.scale_m *= b1
+            axpy(grad, self.m, a=(1.0 - b1) / self.scale_m)
+        else:
+            np.copyto(self.m, grad)
+        np.multiply(grad, grad, out=tmp)
+        if b2 > 0.0:
+            self.scale_v *= b2
+            axpy(tmp, self.v, a=(1.0 - b2) / self.scale_v)
+        else:
+            np.copyto(self.v, tmp)
+        lr = state["learning_rate"] = self.lr0 * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+        # m / (sqrt(v) + eps) = (s_m / r) * M / (sqrt(V) + eps / r), r = sqrt(s_v)
+        root = math.sqrt(self.scale_v)
+        np.sqrt(self.v, out=tmp)
+        tmp += self.epsilon / root
+        np.divide(self.m, tmp, out=tmp)
+        axpy(tmp, theta, a=-lr * self.scale_m / root)
+        if self.scale_m < self.tiny or self.scale_v < self.tiny:
+            self.finish()
+
+    def finish(self) -> dict:
+        """Fold the running scales back into the state's arrays; return the state."""
+        if self.scale_m != 1.0:
+            self.m *= self.scale_m
+            self.scale_m = 1.0
+        if self.scale_v != 1.0:
+            self.v *= self.scale_v
+            self.scale_v = 1.0
+        return self.state
+
+
+STEPPERS = {"sgd": SGD, "adam": Adam}
+
+
+def stepper(state: dict, **hyper):
+    """Make the stepper for ``state``'s solver with the given hyperparameters."""
+    return STEPPERS[state["solver"]](state, **hyper)
 
 
 def step(theta, grad, state, **hyper) -> None:
-    """Apply one update of the optimizer that owns ``state``."""
-    STEPS[state["solver"]](theta, grad, state, **hyper)
+    """Apply one update of the optimizer that owns ``state``.
+
+    The minibatch loop keeps one stepper for a whole call instead.
+    """
+    one = stepper(state, **hyper)
+    one.step(theta, grad)
+    one.finish()
 
 
 def end_epoch(

@@ -114,46 +114,69 @@ class StochasticState:
     loss: float = math.nan
 
 
-def _batches(n_samples: int, batch_size: int):
-    for start in range(0, n_samples, batch_size):
-        yield start, min(start + batch_size, n_samples)
+class _Batches:
+    """Minibatches of ``(X, Y, sample_weight)`` in a given row order.
+
+    Shuffled batches are gathered into buffers allocated once; unshuffled
+    ones are slices. ``np.take(..., out=, mode='clip')`` gathers without the
+    temporary copy the default mode makes.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size):
+        self.X, self.Y, self.sw = X, Y, sample_weight
+        n = X.shape[0]
+        self.bounds = [
+            (start, min(start + batch_size, n)) for start in range(0, n, batch_size)
+        ]
+        rows = min(batch_size, n)
+        dense = not sp.issparse(X)
+        self.X_buf = np.empty((rows, X.shape[1]), X.dtype) if dense else None
+        self.Y_buf = np.empty((rows, Y.shape[1]), Y.dtype)
+        self.sw_buf = None if sample_weight is None else np.empty(rows, X.dtype)
+
+    def __call__(self, order):
+        """Yield ``(X_batch, Y_batch, sw_batch)``; ``order`` None keeps the rows'."""
+        X, Y, sw = self.X, self.Y, self.sw
+        for start, stop in self.bounds:
+            if order is None:
+                yield (
+                    X[start:stop],
+                    Y[start:stop],
+                    None if sw is None else sw[start:stop],
+                )
+                continue
+            rows, m = order[start:stop], stop - start
+            if self.X_buf is None:
+                Xb = X[rows]
+            else:
+                Xb = np.take(X, rows, axis=0, out=self.X_buf[:m], mode="clip")
+            Yb = np.take(Y, rows, axis=0, out=self.Y_buf[:m], mode="clip")
+            swb = (
+                None
+                if sw is None
+                else np.take(sw, rows, out=self.sw_buf[:m], mode="clip")
+            )
+            yield Xb, Yb, swb
 
 
-def run_epoch(state, X, Y, sample_weight, order, batch_size, objective, hyper) -> float:
-    """One pass over the rows of ``X`` in ``order`` (None: as stored).
+def run_epoch(state, batches, order, network, stepper, grad) -> float:
+    """One pass over the minibatches; returns the epoch loss.
 
-    Shuffled dense batches are gathered into one reused buffer.
-
-    Returns the epoch loss: the minibatch objectives averaged with weights
+    The epoch loss is the minibatch objectives averaged with weights
     proportional to each batch's share of the total sample weight (its share
     of the samples when unweighted). Raises NonFiniteLossError on divergence.
     """
-    n = X.shape[0]
-    theta, grad = state.theta, np.empty_like(state.theta)
-    total_weight = n if sample_weight is None else float(sample_weight.sum())
-    gather = None
-    if order is not None and not sp.issparse(X):
-        gather = np.empty((min(batch_size, n), X.shape[1]), dtype=X.dtype)
+    theta, sw = state.theta, batches.sw
+    total = batches.X.shape[0] if sw is None else float(sw.sum())
     epoch_loss = 0.0
-    for start, stop in _batches(n, batch_size):
-        if order is None:
-            rows = slice(start, stop)
-            Xb = X[rows]
-        else:
-            rows = order[start:stop]
-            if gather is None:
-                Xb = X[rows]
-            else:
-                Xb = np.take(X, rows, axis=0, out=gather[: stop - start], mode="clip")
-        Yb = Y[rows]
-        swb = None if sample_weight is None else sample_weight[rows]
-        loss, _ = objective(theta, Xb, Yb, swb, grad)
+    for Xb, Yb, swb in batches(order):
+        loss, _ = network.loss_and_grad(theta, Xb, Yb, swb, grad)
         if not math.isfinite(loss):
             raise NonFiniteLossError
-        _optimizers.step(theta, grad, state.opt, **hyper)
-        share = (stop - start) if swb is None else float(swb.sum())
-        epoch_loss += loss * share / total_weight
-    return epoch_loss
+        stepper.step(theta, grad)
+        share = Xb.shape[0] if swb is None else float(swb.sum())
+        epoch_loss += loss * share
+    return epoch_loss / total
 
 
 def run_epochs(
@@ -162,7 +185,7 @@ def run_epochs(
     Y,
     sample_weight,
     *,
-    objective: Callable,
+    network,
     hyper: dict,
     batch_size: int,
     max_iter: int,
@@ -174,46 +197,55 @@ def run_epochs(
 ) -> bool:
     """Run minibatch epochs until a plateau stops them or ``max_iter`` is reached.
 
-    With ``validation_score`` (early stopping) the plateau watches that score
-    and ``state.best_theta`` keeps the best parameters; otherwise it watches
-    the training loss. ``incremental`` runs exactly one epoch. Returns True
-    when the loop stopped by itself (converged), False at ``max_iter``.
+    ``network`` (a ``_network.Network`` with a loss) computes each
+    minibatch's objective and gradient. With ``validation_score`` (early
+    stopping) the plateau watches that score and ``state.best_theta`` keeps
+    the best parameters; otherwise it watches the training loss.
+    ``incremental`` runs exactly one epoch. Returns True when the loop
+    stopped by itself (converged), False at ``max_iter``.
     """
     n = X.shape[0]
     order = np.arange(n) if shuffle else None
+    batches = _Batches(X, Y, sample_weight, batch_size)
+    grad = np.empty_like(state.theta)
+    stepper = _optimizers.stepper(state.opt, **hyper)
     state.n_iter = 0
-    for _ in range(max_iter):
-        if shuffle:
-            rng.shuffle(order)
-        loss = run_epoch(
-            state, X, Y, sample_weight, order, batch_size, objective, hyper
-        )
-        state.n_iter += 1
-        state.t += n
-        state.loss = loss
-        state.loss_curve.append(loss)
-        report(f"Iteration {state.n_iter}, loss = {loss:.8f}")
-
-        if validation_score is None:
-            state.plateau.update(-loss)
-        else:
-            score = validation_score(state.theta)
-            state.validation_scores.append(score)
-            report(f"Validation score: {score:f}")
-            if state.plateau.update(score):
-                state.best_theta = state.theta.copy()
-
-        _optimizers.end_epoch(state.opt, t=state.t, **hyper)
-        if state.plateau.stalled:
-            what = "Training loss" if validation_score is None else "Validation score"
-            stop, action = _optimizers.on_plateau(state.opt, **hyper)
-            report(
-                f"{what} did not improve more than tol={state.plateau.tol:f} for "
-                f"{state.plateau.n_iter_no_change:g} consecutive epochs. {action}"
-            )
-            if stop:
+    try:
+        for _ in range(max_iter):
+            if shuffle:
+                rng.shuffle(order)
+            loss = run_epoch(state, batches, order, network, stepper, grad)
+            state.n_iter += 1
+            state.t += n
+            state.loss = loss
+            state.loss_curve.append(loss)
+            report(f"Iteration {state.n_iter}, loss = {loss:.8f}")
+            if _end_epoch(state, hyper, validation_score, report) or incremental:
                 return True
-            state.plateau.count = 0
-        if incremental:
-            return True
-    return False
+        return False
+    finally:
+        stepper.finish()
+
+
+def _end_epoch(state, hyper, validation_score, report) -> bool:
+    """Update the plateau record and the schedule; True when training should stop."""
+    if validation_score is None:
+        state.plateau.update(-state.loss)
+    else:
+        score = validation_score(state.theta)
+        state.validation_scores.append(score)
+        report(f"Validation score: {score:f}")
+        if state.plateau.update(score):
+            state.best_theta = state.theta.copy()
+    _optimizers.end_epoch(state.opt, t=state.t, **hyper)
+    if not state.plateau.stalled:
+        return False
+    what = "Training loss" if validation_score is None else "Validation score"
+    stop, action = _optimizers.on_plateau(state.opt, **hyper)
+    report(
+        f"{what} did not improve more than tol={state.plateau.tol:f} for "
+        f"{state.plateau.n_iter_no_change:g} consecutive epochs. {action}"
+    )
+    if not stop:
+        state.plateau.count = 0
+    return stop

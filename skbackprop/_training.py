@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from . import _optimizers, _solvers
-from ._network import Workspace, loss_and_grad
+from ._network import Network
 from ._params import _layout
 from ._split import validation_split
 
@@ -21,30 +21,24 @@ from ._split import validation_split
 class TrainingMixin:
     """Runs the chosen solver on validated, encoded data."""
 
-    def _objective_kwargs(self):
-        return {
-            "layout": _layout(self._layer_units),
-            "activation": self.activation,
-            "out_activation": self.out_activation_,
-            "loss": self.loss,
-            "alpha": self.alpha,
-        }
+    def _network(self, max_rows, dtype) -> Network:
+        """Build the training network for batches of up to ``max_rows`` rows."""
+        return Network(
+            _layout(self._layer_units),
+            activation=self.activation,
+            out_activation=self.out_activation_,
+            dtype=dtype,
+            max_rows=max_rows,
+            loss=self.loss,
+            alpha=self.alpha,
+        )
 
     def _fit_lbfgs(self, X, Y, sample_weight):
-        kwargs = self._objective_kwargs()
-        work = Workspace(kwargs["layout"], X.shape[0], X.dtype, self.out_activation_)
+        network = self._network(X.shape[0], X.dtype)
         grad = np.empty_like(self._theta)
 
         def objective(theta):
-            return loss_and_grad(
-                theta,
-                X=X,
-                Y=Y,
-                sample_weight=sample_weight,
-                grad=grad,
-                work=work,
-                **kwargs,
-            )
+            return network.loss_and_grad(theta, X, Y, sample_weight, grad)
 
         with np.errstate(all="ignore"):
             res = _solvers.minimize_lbfgs(
@@ -147,13 +141,6 @@ class TrainingMixin:
                 self._validation_score, X=X_val, Y=Y_val, sample_weight=sw_val
             )
         batch_size = self._batch_size(X.shape[0])
-        kwargs = self._objective_kwargs()
-        work = Workspace(kwargs["layout"], batch_size, X.dtype, self.out_activation_)
-
-        def objective(theta, Xb, Yb, swb, grad):
-            return loss_and_grad(
-                theta, X=Xb, Y=Yb, sample_weight=swb, grad=grad, work=work, **kwargs
-            )
 
         try:
             with np.errstate(all="ignore"):
@@ -162,7 +149,7 @@ class TrainingMixin:
                     X,
                     Y,
                     sample_weight,
-                    objective=objective,
+                    network=self._network(batch_size, X.dtype),
                     hyper=self._hyper(),
                     batch_size=batch_size,
                     max_iter=self.max_iter,

@@ -20,7 +20,7 @@ from scipy.special import expit, xlogy
 from skbackprop import _activations
 from skbackprop._activations import ACTIVATIONS, DERIVATIVES
 from skbackprop._layout import ParamLayout
-from skbackprop._network import Workspace, loss_and_grad
+from skbackprop._network import Network, loss_and_grad
 
 LOSS_OUTPUT_PAIRS = [
     ("squared_error", "identity"),
@@ -321,8 +321,16 @@ def test_preallocated_grad_and_workspace(loss, out_activation, sw_kind, n_rows_e
 
     # Garbage in every buffer: everything must be overwritten, never read.
     grad = np.full_like(theta, np.nan)
-    work = Workspace(layout, N_SAMPLES + n_rows_extra, np.float64, out_activation)
-    for buf in [*work.activations, *work.deltas, work.z_out]:
+    work = Network(
+        layout,
+        activation="logistic",
+        out_activation=out_activation,
+        dtype=np.float64,
+        max_rows=N_SAMPLES + n_rows_extra,
+        loss=loss,
+        alpha=0.3,
+    )
+    for buf in [*work._z, *work._delta, *work._tmp, work._a_out]:
         buf.fill(np.nan)
     for _ in range(2):  # reusing the same buffers gives the same answer again
         value, g = loss_and_grad(theta, layout, X, Y, grad=grad, work=work, **kwargs)
@@ -337,7 +345,14 @@ def test_preallocated_grad_and_workspace(loss, out_activation, sw_kind, n_rows_e
 
 def test_workspace_too_small_raises():
     layout, theta, X, Y, _ = _problem((3, 4, 3), "squared_error", "identity", None)
-    work = Workspace(layout, N_SAMPLES - 1, np.float64, "identity")
+    work = Network(
+        layout,
+        activation="relu",
+        out_activation="identity",
+        dtype=np.float64,
+        max_rows=N_SAMPLES - 1,
+        loss="squared_error",
+    )
     with pytest.raises(ValueError, match="rows"):
         loss_and_grad(
             theta,
@@ -423,10 +438,18 @@ def test_activations_work_in_place(name):
         "softmax": np.exp(z) / np.exp(z).sum(),
         "exp": np.exp(z),
     }[name].copy()
-    out = z
-    assert ACTIVATIONS[name](out) is None
-    assert out is z
+    assert ACTIVATIONS[name](z) is z  # in place, returning the array written
     assert_allclose(z, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activations_write_into_out(name):
+    z = np.array([[-1.5, -0.2, 0.3, 2.0]])
+    expected = ACTIVATIONS[name](z.copy())
+    z_before, out = z.copy(), np.full_like(z, np.nan)
+    assert ACTIVATIONS[name](z, out=out) is out
+    assert_allclose(out, expected, rtol=1e-15)
+    assert_array_equal(z, z_before)
 
 
 @pytest.mark.parametrize("name", HIDDEN_ACTIVATIONS)
