@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import gc
 import io
+import itertools
 import os
 import statistics
 import time
@@ -134,7 +135,10 @@ def alternate(run_ours, run_theirs, pairs):
 
 
 def median_ratio(ours, theirs):
-    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    if os.environ.get("BENCH_DEBUG"):
+        print("  ratios:", " ".join(f"{r:.2f}" for r in ratios), flush=True)
+    return statistics.median(ratios)
 
 
 def gemm_floor(dtype, n_rows, units, batches, repeats=5):
@@ -147,7 +151,7 @@ def gemm_floor(dtype, n_rows, units, batches, repeats=5):
     rng = np.random.default_rng(0)
     new = lambda *shape: rng.standard_normal(shape).astype(dtype)  # noqa: E731
     A = [new(n_rows, u) for u in units]
-    W = [new(a, b) for a, b in zip(units[:-1], units[1:], strict=True)]
+    W = [new(a, b) for a, b in itertools.pairwise(units)]
     G = [np.empty_like(w) for w in W]
     best = np.inf
     for _ in range(repeats):
@@ -211,8 +215,8 @@ def case_mnist(pairs):
                 )
             )
             t_ours, t_theirs = alternate(
-                lambda o=ours: float(np.median(epoch_times(o, X, y)[1:])),
-                lambda t=theirs: float(np.median(epoch_times(t, X, y)[1:])),
+                lambda o=ours, X=X, y=y: float(np.median(epoch_times(o, X, y)[1:])),
+                lambda t=theirs, X=X, y=y: float(np.median(epoch_times(t, X, y)[1:])),
                 pairs,
             )
             ratio = median_ratio(t_ours, t_theirs)
@@ -248,10 +252,12 @@ def case_tiny(pairs):
                 tol=0.0,
             )
         )
+
+        def per_step(est, X=X, y=y, steps=steps):
+            return float(np.median(epoch_times(est, X, y)[1:])) / steps
+
         t_ours, t_theirs = alternate(
-            lambda o=ours: float(np.median(epoch_times(o, X, y)[1:])) / steps,
-            lambda t=theirs: float(np.median(epoch_times(t, X, y)[1:])) / steps,
-            pairs,
+            lambda o=ours: per_step(o), lambda t=theirs: per_step(t), pairs
         )
         rows.append(
             Row(

@@ -284,7 +284,9 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
                 if self.solver == "lbfgs":
                     self._fit_lbfgs(X, Y, sample_weight)
                 else:
-                    self._fit_stochastic(X, Y, sample_weight, rng, incremental)
+                    self._fit_stochastic(
+                        X, Y, sample_weight, rng, incremental, fresh=first_pass
+                    )
             except _solvers.NonFiniteLossError:
                 raise ValueError(
                     "The loss became non-finite (inf or NaN) during training: the "
@@ -311,9 +313,13 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         Y = self._encode_targets(
             y, first_pass=first_pass, incremental=incremental, classes=classes
         )
-        Y = np.ascontiguousarray(Y, dtype=X.dtype)
+        # class indicators stay boolean (an eighth of the memory); the loss
+        # arithmetic casts them exactly
+        Y = np.ascontiguousarray(Y, dtype=bool if Y.dtype == bool else X.dtype)
         sample_weight = _validate_sample_weight(sample_weight, X.shape[0], X.dtype)
         sample_weight = self._apply_class_weight(Y, sample_weight, incremental)
+        if sample_weight is not None:
+            sample_weight = sample_weight.astype(X.dtype, copy=False)
         return X, Y, sample_weight
 
     def _apply_class_weight(self, Y, sample_weight, incremental):

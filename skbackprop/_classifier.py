@@ -242,7 +242,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         index = np.searchsorted(self.classes_, y)
         if len(self.classes_) == 2:
             return (index == 1)[:, np.newaxis]
-        Y = np.zeros((len(y), len(self.classes_)))
+        Y = np.zeros((len(y), len(self.classes_)), dtype=bool)
         Y[np.arange(len(y)), index] = 1
         return Y
 
@@ -314,7 +314,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             weights = self._balanced_weights(index, sample_weight, incremental)
         else:
             weights = self._dict_weights()
-        weights = weights.astype(Y.dtype)[index]
+        weights = weights[index]
         return weights if sample_weight is None else weights * sample_weight
 
     def _balanced_weights(self, index, sample_weight, incremental):

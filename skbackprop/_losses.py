@@ -75,10 +75,10 @@ class LogLoss:
         """Fill ``A`` and ``D = w (a - y)``; return the weighted mean loss."""
         if out_activation == "softmax":
             # a = exp(z - m) / s and logsumexp(z) = m + log(s)
-            m = Z.max(axis=1, keepdims=True)
+            m = np.maximum.reduce(Z, axis=1, keepdims=True)
             np.subtract(Z, m, out=A)
             np.exp(A, out=A)
-            s = A.sum(axis=1, keepdims=True)
+            s = np.add.reduce(A, axis=1, keepdims=True)
             A /= s
             np.log(s, out=s)
             s += m

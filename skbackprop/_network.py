@@ -30,7 +30,7 @@ from types import SimpleNamespace
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import ACTIVATIONS, DERIVATIVES
+from ._activations import ACTIVATIONS, DERIVATIVES, logistic_of_half
 from ._blas import blas_for
 from ._layout import ParamLayout
 from ._losses import LOSSES
@@ -121,11 +121,18 @@ class Network:
             if a_t is None:  # sparse input layer
                 z[...] = X @ P.W[0]
                 z += P.b[0]
+                if i < last:
+                    hidden(z)
+            elif i < last and self.activation == "logistic":
+                # z / 2 straight from the product: logistic(z) = (1 + tanh(z/2)) / 2
+                np.copyto(z, P.b[i])
+                gemm(0.5, P.Wt[i], a_t, 0.5, R.zt[i], 0, 0, 1)
+                logistic_of_half(z)
             else:
                 np.copyto(z, P.b[i])
                 gemm(1.0, P.Wt[i], a_t, 1.0, R.zt[i], 0, 0, 1)
-            if i < last:
-                hidden(z)
+                if i < last:
+                    hidden(z)
             a_t = R.zt[i]
         return R.z[last]
 

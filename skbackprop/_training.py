@@ -88,7 +88,7 @@ class TrainingMixin:
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
-    def _start_state(self, incremental, early) -> _solvers.StochasticState:
+    def _start_state(self, incremental, early, fresh) -> _solvers.StochasticState:
         """Copy the training state privately; it is committed only on success."""
         opt = self._opt_state
         if not incremental or opt is None or opt["solver"] != self.solver:
@@ -108,7 +108,9 @@ class TrainingMixin:
         else:
             best = -np.inf if self.best_loss_ is None else -self.best_loss_
         return _solvers.StochasticState(
-            theta=self._theta.copy(),
+            # a fresh model's theta is this call's own; any other is copied, so
+            # a failing call leaves it untouched
+            theta=self._theta if fresh else self._theta.copy(),
             opt=copy.deepcopy(opt),
             plateau=_solvers.Plateau(
                 self.tol, self.n_iter_no_change, best, self._no_improvement_count
@@ -119,10 +121,10 @@ class TrainingMixin:
             validation_scores=list(scores or []) if early else None,
         )
 
-    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental):
+    def _fit_stochastic(self, X, Y, sample_weight, rng, incremental, fresh=False):
         # partial_fit is one epoch on the data given: no hold-out, no stopping
         early = self.early_stopping and not incremental
-        state = self._start_state(incremental, early)
+        state = self._start_state(incremental, early, fresh)
         validation_score = None
         if early:
             train, val = validation_split(
