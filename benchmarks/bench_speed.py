@@ -210,7 +210,7 @@ def case_mnist(pairs):
                     hidden_layer_sizes=(196,),
                     solver=solver,
                     batch_size=200,
-                    max_iter=5,
+                    max_iter=8,
                     tol=0.0,
                 )
             )
