@@ -268,7 +268,8 @@ def case_tiny(pairs):
                 median_ratio(t_ours, t_theirs),
                 "<= 0.30",
                 f"2,000 x 20, hidden (16,), batch 32; test accuracy "
-                f"{ours.score(X_test, y_test):.4f} vs {theirs.score(X_test, y_test):.4f}",
+                f"{ours.score(X_test, y_test):.4f} vs "
+                f"{theirs.score(X_test, y_test):.4f}",
             )
         )
     return rows

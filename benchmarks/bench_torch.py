@@ -13,6 +13,7 @@ half); the parent runs them in turn, A B C A B C ..., pausing in between.
 """
 
 import argparse
+import itertools
 import multiprocessing as mp
 import os
 import statistics
@@ -34,7 +35,7 @@ def _torch_epoch_times(X, y, solver, epochs, alpha=1e-4, lr=1e-3):
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
     units = (X.shape[1], 196, 10)
     params = []
-    for fan_in, fan_out in zip(units[:-1], units[1:], strict=True):
+    for fan_in, fan_out in itertools.pairwise(units):
         bound = (2.0 / (fan_in + fan_out)) ** 0.5
         W = (torch.rand(fan_in, fan_out, generator=gen, dtype=dtype) * 2 - 1) * bound
         b = (torch.rand(fan_out, generator=gen, dtype=dtype) * 2 - 1) * bound
@@ -64,10 +65,9 @@ def _worker(kind, threads, conn):
     sys.path.insert(0, str(HERE))
     import warnings
 
+    from bench_speed import _pair, epoch_times, mnist_shaped
     from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
-
-    from bench_speed import _pair, epoch_times, mnist_shaped
 
     if kind == "torch":
         import torch
