@@ -10,12 +10,13 @@ views derived from ``_theta`` on every access.
 
 import numbers
 from contextlib import contextmanager
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_array, validate_data
@@ -23,11 +24,29 @@ from sklearn.utils.validation import check_array, validate_data
 from . import _solvers
 from ._activations import HIDDEN
 from ._layout import init_params
+from ._monitor import (
+    CALLBACK_ATTRIBUTES,
+    HAS_CALLBACKS,
+    CallbackSupportMixin,
+    CallbackTasks,
+    Validation,
+)
 from ._network import Network
 from ._params import ParamViewsMixin, _layout
 from ._training import TrainingMixin
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+class FitData(NamedTuple):
+    """Validated, encoded training data."""
+
+    X: object  # ndarray or sparse matrix
+    Y: np.ndarray
+    sample_weight: np.ndarray | None  # class weights included
+    user_sample_weight: np.ndarray | None  # as the user gave it
+
+
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 # Rows per chunk in predict: keeps each chunk's widest layer near 2**20 values.
 _PREDICT_CHUNK_VALUES = 2**20
@@ -54,7 +73,7 @@ def _validate_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray 
     return sw
 
 
-class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
+class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEstimator):
     """Shared parameters, training loop wiring and fitted-state handling."""
 
     _y_numeric = False
@@ -92,6 +111,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
             Options(numbers.Real, {np.inf}),
         ],
         "max_fun": [Interval(numbers.Integral, 1, None, closed="left")],
+        "scoring": [str, callable, None],
     }
 
     def __init__(
@@ -121,6 +141,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         epsilon,
         n_iter_no_change,
         max_fun,
+        scoring,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -146,6 +167,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.scoring = scoring
 
     # ------------------------------------------------------------------
     # Helpers
@@ -206,6 +228,10 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
 
     # ------------------------------------------------------------------
     # Prediction
+    def _chunk_rows(self) -> int:
+        """Rows per chunk when predicting: the widest layer near 2**20 values."""
+        return max(1, _PREDICT_CHUNK_VALUES // max(self._layer_units))
+
     def _output(self, theta, X, *, logits=False) -> np.ndarray:
         """Compute the output layer (activations or logits) for every row of X.
 
@@ -213,7 +239,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         """
         layout = _layout(self._layer_units)
         n = X.shape[0]
-        chunk = max(1, _PREDICT_CHUNK_VALUES // max(layout.layer_units))
+        chunk = self._chunk_rows()
         if sp.issparse(X) and n > chunk:
             X = X.tocsr()
         out = np.empty((n, self.n_outputs_), dtype=theta.dtype)
@@ -246,22 +272,57 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
     # Fitting
     @contextmanager
     def _rollback_on_error(self):
-        """Leave the estimator exactly as it was if fitting raises."""
+        """Leave the estimator exactly as it was if fitting raises.
+
+        The callback machinery's own attributes are left as they are: the
+        fit's teardown reads them after this returns.
+        """
         saved = dict(self.__dict__)
         try:
             yield
         except BaseException:
+            kept = {k: v for k, v in self.__dict__.items() if k in CALLBACK_ATTRIBUTES}
             self.__dict__.clear()
             self.__dict__.update(saved)
+            self.__dict__.update(kept)
             raise
 
-    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+    def _callback_tasks(self, incremental) -> CallbackTasks:
+        """Open the callback task tree of this call (when anyone is listening)."""
+        lbfgs = self.solver == "lbfgs"
+        listening = HAS_CALLBACKS and (
+            getattr(self, "_skl_callbacks", None)
+            or hasattr(self, "_parent_callback_ctx")
+        )
+        ctx = None
+        if listening:
+            # L-BFGS begins one iteration past its last (as LogisticRegression's)
+            max_subtasks = 1 if incremental else self.max_iter + lbfgs
+            ctx = self._init_callback_context(
+                task_name="partial_fit" if incremental else "fit",
+                max_subtasks=max_subtasks,
+            )
+        return CallbackTasks(self, ctx, subtask_name="iteration" if lbfgs else "epoch")
+
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        incremental=False,
+        classes=None,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
+        tasks = self._callback_tasks(incremental)
         with self._rollback_on_error():
             hidden = self._hidden_sizes()
             first_pass = not hasattr(self, "_theta") or (
                 not self.warm_start and not incremental
             )
-            X, Y, sample_weight = self._validate_fit_data(
+            data = self._validate_fit_data(
                 X,
                 y,
                 sample_weight,
@@ -269,11 +330,16 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
                 incremental=incremental,
                 classes=classes,
             )
+            validation = self._validation_data(X_val, y_val, sample_weight_val, data)
+            user_sw = data.user_sample_weight
+            tasks.begin_fit(
+                X, y, None if user_sw is None else {"sample_weight": user_sw}
+            )
             self.out_activation_ = self._out_activation()
-            layer_units = (X.shape[1], *hidden, Y.shape[1])
+            layer_units = (data.X.shape[1], *hidden, data.Y.shape[1])
             rng = check_random_state(self.random_state)
             if first_pass:
-                self._initialize(layer_units, X.dtype, rng)
+                self._initialize(layer_units, data.X.dtype, rng)
             elif layer_units != self._layer_units:
                 raise ValueError(
                     f"Cannot continue training a network with layer sizes "
@@ -282,10 +348,10 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
                 )
             try:
                 if self.solver == "lbfgs":
-                    self._fit_lbfgs(X, Y, sample_weight)
+                    self._fit_lbfgs(data, validation, tasks)
                 else:
                     self._fit_stochastic(
-                        X, Y, sample_weight, rng, incremental, fresh=first_pass
+                        data, validation, tasks, rng, incremental, first_pass, (X, y)
                     )
             except _solvers.NonFiniteLossError:
                 raise ValueError(
@@ -293,11 +359,12 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
                     "optimization diverged. Use a smaller learning_rate_init, or "
                     "scale the input features (e.g. with StandardScaler)."
                 ) from None
+            tasks.end_fit()
         return self
 
     def _validate_fit_data(
         self, X, y, sample_weight, *, first_pass, incremental, classes
-    ):
+    ) -> FitData:
         X, y = validate_data(
             self,
             X,
@@ -313,16 +380,94 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         Y = self._encode_targets(
             y, first_pass=first_pass, incremental=incremental, classes=classes
         )
-        # class indicators stay boolean (an eighth of the memory); the loss
-        # arithmetic casts them exactly
-        Y = np.ascontiguousarray(Y, dtype=bool if Y.dtype == bool else X.dtype)
-        sample_weight = _validate_sample_weight(sample_weight, X.shape[0], X.dtype)
-        sample_weight = self._apply_class_weight(Y, sample_weight, incremental)
+        Y = self._contiguous_targets(Y, X.dtype)
+        user_sw = _validate_sample_weight(sample_weight, X.shape[0], X.dtype)
+        sample_weight = self._apply_class_weight(Y, user_sw, incremental)
         if sample_weight is not None:
             sample_weight = sample_weight.astype(X.dtype, copy=False)
-        return X, Y, sample_weight
+        return FitData(X, Y, sample_weight, user_sw)
+
+    @staticmethod
+    def _contiguous_targets(Y, dtype):
+        # class indicators stay boolean (an eighth of the memory); the loss
+        # arithmetic casts them exactly
+        return np.ascontiguousarray(Y, dtype=bool if Y.dtype == bool else dtype)
+
+    def _validation_data(self, X_val, y_val, sample_weight_val, data):
+        """Validate the user-supplied validation set; None when there is none."""
+        if X_val is None and y_val is None:
+            if sample_weight_val is not None:
+                raise ValueError(
+                    "sample_weight_val is given, but X_val and y_val are not."
+                )
+            return None
+        if y_val is None:
+            raise ValueError("X_val is provided, but y_val was not provided.")
+        if X_val is None:
+            raise ValueError("y_val is provided, but X_val was not provided.")
+        Xv, yv = validate_data(
+            self,
+            X_val,
+            y_val,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=False,
+            y_numeric=self._y_numeric,
+        )
+        Xv = Xv.astype(data.X.dtype, copy=False)
+        Yv = self._encode_targets(yv, first_pass=False, incremental=True, classes=None)
+        Yv = self._contiguous_targets(Yv, Xv.dtype)
+        swv = _validate_sample_weight(sample_weight_val, Xv.shape[0], Xv.dtype)
+        swv = self._weight_by_class(Yv, swv)
+        if swv is not None:
+            swv = swv.astype(Xv.dtype, copy=False)
+        return Validation(self, Xv, Yv, swv, lambda: (X_val, y_val), self._scorer())
+
+    def _scorer(self):
+        """None (the estimator's score), 'loss', or a scikit-learn scorer."""
+        if self.scoring is None or self.scoring == "loss":
+            return self.scoring
+        return check_scoring(self, scoring=self.scoring)
+
+    def _validation_metrics(self, theta, X, Y, sample_weight) -> tuple[float, float]:
+        """``(score, objective)`` of ``theta`` on validation data, by row chunks.
+
+        The score is the estimator's ``score`` metric; the objective is the
+        training objective (loss plus L2 term) evaluated on these rows.
+        """
+        layout = _layout(self._layer_units)
+        n = X.shape[0]
+        chunk = self._chunk_rows()
+        network = Network(
+            layout,
+            activation=self.activation,
+            out_activation=self.out_activation_,
+            dtype=theta.dtype,
+            max_rows=min(n, chunk),
+            loss=self.loss,
+        )
+        Z = np.empty((n, self.n_outputs_), dtype=theta.dtype)
+        total = n if sample_weight is None else float(sample_weight.sum())
+        data = 0.0
+        with np.errstate(all="ignore"):
+            for start in range(0, n, chunk):
+                rows = slice(start, min(start + chunk, n))
+                sw = None if sample_weight is None else sample_weight[rows]
+                value, Z[rows] = network.evaluate(theta, X[rows], Y[rows], sw)
+                data += value * (Z[rows].shape[0] if sw is None else float(sw.sum()))
+            loss = data / total
+            if self.alpha:
+                W = theta[: layout.n_coefs]
+                loss += 0.5 * self.alpha * float(network.blas.dot(W, W)) / total
+            if not np.isfinite(Z).all():
+                return np.nan, loss
+            return self._score_logits(Z, Y, sample_weight), loss
 
     def _apply_class_weight(self, Y, sample_weight, incremental):
+        return sample_weight
+
+    def _weight_by_class(self, Y, sample_weight):
         return sample_weight
 
     def _initialize(self, layer_units, dtype, rng):
@@ -338,14 +483,9 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, BaseEstimator):
         self.t_ = 0
         self.loss_curve_ = []
         self._no_improvement_count = 0
-        if self.solver in _STOCHASTIC_SOLVERS and self.early_stopping:
-            self.best_loss_ = None
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-        else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
+        self.best_loss_ = np.inf
+        self.validation_scores_ = self.validation_loss_curve_ = None
+        self.best_validation_score_ = self.best_iteration_ = None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

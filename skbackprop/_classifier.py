@@ -101,6 +101,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         Epochs without ``tol`` improvement before stopping.
     max_fun : int, default=15000
         Maximum loss evaluations of 'lbfgs'.
+    scoring : str, callable or None, default=None
+        What ``validation_scores_`` record and early stopping watches: None
+        for the estimator's ``score`` (accuracy), 'loss' for the negated
+        validation objective, or any scikit-learn scorer name or callable.
 
     Attributes
     ----------
@@ -191,6 +195,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        scoring=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -217,6 +222,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            scoring=scoring,
         )
         self.class_weight = class_weight
 
@@ -309,25 +315,39 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
                 "class_weight is not supported for multilabel targets; pass "
                 "sample_weight instead."
             )
-        index = self._class_index(Y)
         if isinstance(self.class_weight, str):
-            weights = self._balanced_weights(index, sample_weight, incremental)
+            self._update_class_totals(Y, sample_weight, incremental)
+        return self._weight_by_class(Y, sample_weight)
+
+    def _weight_by_class(self, Y, sample_weight):
+        """``sample_weight`` times each row's class weight (no bookkeeping)."""
+        if self.class_weight is None:
+            return sample_weight
+        if isinstance(self.class_weight, str):
+            weights = self._balanced_weights()
         else:
             weights = self._dict_weights()
-        weights = weights[index]
+        weights = weights[self._class_index(Y)]
         return weights if sample_weight is None else weights * sample_weight
 
-    def _balanced_weights(self, index, sample_weight, incremental):
+    def _update_class_totals(self, Y, sample_weight, incremental):
+        """Add this data's sample-weighted class totals (partial_fit: running)."""
+        n_classes = len(self.classes_)
+        totals = np.bincount(
+            self._class_index(Y), weights=sample_weight, minlength=n_classes
+        )
+        if incremental and hasattr(self, "_class_totals"):
+            totals = totals + self._class_totals
+        self._class_totals = totals
+
+    def _balanced_weights(self):
         """``total / (n_classes * class_total)`` from sample-weighted class totals.
 
         ``partial_fit`` keeps running totals, so the weights follow the class
         frequencies of all the data seen so far.
         """
-        n_classes = len(self.classes_)
-        totals = np.bincount(index, weights=sample_weight, minlength=n_classes)
-        if incremental and hasattr(self, "_class_totals"):
-            totals = totals + self._class_totals
-        self._class_totals = totals
+        totals = self._class_totals
+        n_classes = len(totals)
         weights = np.ones(n_classes)
         seen = totals > 0
         weights[seen] = totals.sum() / (n_classes * totals[seen])
@@ -382,10 +402,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             return (P > 0.5).astype(int)
         return self.classes_[np.argmax(P, axis=1)]
 
-    def _validation_score(self, theta, X, Y, sample_weight):
-        Z = self._output(theta, X, logits=True)
-        if not np.isfinite(Z).all():
-            return np.nan
+    def _score_logits(self, Z, Y, sample_weight):
+        """Accuracy of the logits ``Z`` against encoded targets ``Y``."""
         if self._label_type == "multilabel-indicator":
             truth = Y.astype(int)
         else:
@@ -397,7 +415,16 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     # ------------------------------------------------------------------
     # Public API
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to data matrix X and targets y.
 
         Parameters
@@ -408,13 +435,32 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             Class labels, or a multilabel indicator matrix.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Validation data, as in ``HistGradientBoostingClassifier.fit``: when
+            given, ``validation_scores_`` and ``validation_loss_curve_`` are
+            recorded on it every epoch (every iteration with 'lbfgs') and, with
+            ``early_stopping=True``, early stopping watches it instead of an
+            internal ``validation_fraction`` split. In a ``Pipeline``, X_val is
+            transformed like X with ``Pipeline(..., transform_input=["X_val"])``
+            (metadata routing enabled).
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets; required with X_val, and vice versa.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Validation sample weights.
 
         Returns
         -------
         self : BackpropClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)

@@ -146,6 +146,24 @@ class Network:
         z = self._forward(self._unpack(theta, "_params"), X, R)
         return z, ACTIVATIONS[self.out_activation](z, out=R.a_out)
 
+    def evaluate(self, theta, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:
+        """Compute the data term of the objective on ``(X, Y)`` and the logits.
+
+        No gradient, no L2 term; the logits are a view into the buffers.
+        """
+        n = X.shape[0]
+        R = self._views(n)
+        z = self._forward(self._unpack(theta, "_params"), X, R)
+        w = (
+            1.0 / n
+            if sample_weight is None
+            else (sample_weight / sample_weight.sum())[:, np.newaxis]
+        )
+        value = self.loss.evaluate(
+            self.out_activation, z, Y, w, R.a_out, R.d[-1], R.t[-1]
+        )
+        return value, z
+
     def loss_and_grad(self, theta, X, Y, sample_weight=None, grad=None):
         """Objective ``J(theta)`` on ``(X, Y)`` and its exact gradient.
 

@@ -126,7 +126,7 @@ class Adam:
             axpy(grad, self.m, a=(1.0 - b1) / self.scale_m)
         else:
             np.copyto(self.m, grad)
-        np.multiply(grad, grad, out=tmp)
+        np.square(grad, out=tmp)
         if b2 > 0.0:
             self.scale_v *= b2
             axpy(tmp, self.v, a=(1.0 - b2) / self.scale_v)

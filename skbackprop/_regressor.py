@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
+from ._activations import ACTIVATIONS
 from ._base import BaseBackprop
 
 
@@ -91,6 +92,10 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         Epochs without ``tol`` improvement before stopping.
     max_fun : int, default=15000
         Maximum loss evaluations of 'lbfgs'.
+    scoring : str, callable or None, default=None
+        What ``validation_scores_`` record and early stopping watches: None
+        for the estimator's ``score`` (R^2), 'loss' for the negated
+        validation objective, or any scikit-learn scorer name or callable.
 
     Attributes
     ----------
@@ -177,6 +182,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        scoring=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -203,6 +209,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             epsilon=epsilon,
             n_iter_no_change=n_iter_no_change,
             max_fun=max_fun,
+            scoring=scoring,
         )
         self.output_activation = output_activation
 
@@ -249,14 +256,24 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     def _stratify_labels(self, Y):
         return None
 
-    def _validation_score(self, theta, X, Y, sample_weight):
-        A = self._output(theta, X)
+    def _score_logits(self, Z, Y, sample_weight):
+        """R^2 of the outputs for logits ``Z`` against targets ``Y``."""
+        A = ACTIVATIONS[self.out_activation_](Z)
         if not np.isfinite(A).all():
             return np.nan
         return float(r2_score(Y, A, sample_weight=sample_weight))
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to data matrix X and targets y.
 
         Parameters
@@ -267,13 +284,32 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Validation data, as in ``HistGradientBoostingClassifier.fit``: when
+            given, ``validation_scores_`` and ``validation_loss_curve_`` are
+            recorded on it every epoch (every iteration with 'lbfgs') and, with
+            ``early_stopping=True``, early stopping watches it instead of an
+            internal ``validation_fraction`` split. In a ``Pipeline``, X_val is
+            transformed like X with ``Pipeline(..., transform_input=["X_val"])``
+            (metadata routing enabled).
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets; required with X_val, and vice versa.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Validation sample weights.
 
         Returns
         -------
         self : BackpropRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)

@@ -6,7 +6,6 @@ scoring a parameter vector on validation data and one reporting progress.
 """
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,12 +31,15 @@ class LbfgsResult:
     message: str
 
 
-def minimize_lbfgs(objective, theta0, *, max_iter, max_fun, tol, report) -> LbfgsResult:
+def minimize_lbfgs(
+    objective, theta0, *, max_iter, max_fun, tol, on_iteration
+) -> LbfgsResult:
     """Minimise ``objective(theta) -> (loss, grad)`` with scipy's L-BFGS-B.
 
     Scipy works in float64; a float32 model is evaluated in float32 at each
-    iterate and its gradient returned in float64. ``report(iteration, loss)``
-    is called after every iteration.
+    iterate and its gradient returned in float64. After every iteration
+    ``on_iteration(theta, loss)`` is called with the iterate (in the model's
+    dtype); when it returns True the minimisation stops there.
     """
     dtype = theta0.dtype
     curve = []
@@ -49,7 +51,8 @@ def minimize_lbfgs(objective, theta0, *, max_iter, max_fun, tol, report) -> Lbfg
 
     def callback(intermediate_result):
         curve.append(float(intermediate_result.fun))
-        report(len(curve), curve[-1])
+        if on_iteration(intermediate_result.x.astype(dtype), curve[-1]):
+            raise StopIteration  # scipy >= 1.11 ends the run on this
 
     res = scipy.optimize.minimize(
         fun,
@@ -63,8 +66,9 @@ def minimize_lbfgs(objective, theta0, *, max_iter, max_fun, tol, report) -> Lbfg
     if not (math.isfinite(res.fun) and np.isfinite(theta).all()):
         raise NonFiniteLossError
     message = res.message if isinstance(res.message, str) else res.message.decode()
+    stopped = res.status == 99  # the callback raised StopIteration
     return LbfgsResult(
-        theta, float(res.fun), int(res.nit), curve, res.status == 0, message
+        theta, float(res.fun), int(res.nit), curve, res.status == 0 or stopped, message
     )
 
 
@@ -100,18 +104,37 @@ class Plateau:
 
 
 @dataclass
-class StochasticState:
-    """Everything a run of the epoch loop reads and writes (plain data)."""
+class TrainingState:
+    """Everything a training run reads and writes (plain data).
+
+    ``validation_scores`` and ``validation_loss_curve`` are lists when a
+    validation set is monitored, else None; ``best_iteration`` counts
+    entries of those curves from 1.
+    """
 
     theta: np.ndarray
-    opt: dict
-    plateau: Plateau
-    best_theta: np.ndarray | None
-    t: int
+    opt: dict | None = None
+    plateau: Plateau | None = None
+    best_theta: np.ndarray | None = None
+    t: int = 0
     loss_curve: list = field(default_factory=list)
     validation_scores: list | None = None
+    validation_loss_curve: list | None = None
+    best_validation_score: float | None = None
+    best_iteration: int | None = None
     n_iter: int = 0
     loss: float = math.nan
+
+    def record_validation(self, metrics, keep_best_theta: bool, theta=None) -> None:
+        """Append ``(score, objective)`` and track the best score so far."""
+        score, loss = metrics
+        self.validation_scores.append(score)
+        self.validation_loss_curve.append(loss)
+        if self.best_validation_score is None or score > self.best_validation_score:
+            self.best_validation_score = score
+            self.best_iteration = len(self.validation_scores)
+            if keep_best_theta:
+                self.best_theta = (self.theta if theta is None else theta).copy()
 
 
 class _Batches:
@@ -180,7 +203,7 @@ def run_epoch(state, batches, order, network, stepper, grad) -> float:
 
 
 def run_epochs(
-    state: StochasticState,
+    state: TrainingState,
     X,
     Y,
     sample_weight,
@@ -192,17 +215,19 @@ def run_epochs(
     shuffle: bool,
     rng: np.random.RandomState,
     incremental: bool,
-    validation_score: Callable | None,
-    report: Callable[[str], None],
+    early_stopping: bool,
+    monitor,
 ) -> bool:
-    """Run minibatch epochs until a plateau stops them or ``max_iter`` is reached.
+    """Run minibatch epochs until a plateau, a callback or ``max_iter`` stops them.
 
     ``network`` (a ``_network.Network`` with a loss) computes each
-    minibatch's objective and gradient. With ``validation_score`` (early
-    stopping) the plateau watches that score and ``state.best_theta`` keeps
-    the best parameters; otherwise it watches the training loss.
-    ``incremental`` runs exactly one epoch. Returns True when the loop
-    stopped by itself (converged), False at ``max_iter``.
+    minibatch's objective and gradient. ``monitor`` (see ``_monitor.Monitor``)
+    is told when each epoch begins and ends, scores the validation set when
+    there is one, and reports progress. With ``early_stopping`` the plateau
+    watches the validation score and ``state.best_theta`` keeps the best
+    parameters; otherwise it watches the training loss. ``incremental`` runs
+    exactly one epoch. Returns True when the loop stopped before ``max_iter``
+    (converged or asked to), False at ``max_iter``.
     """
     n = X.shape[0]
     order = np.arange(n) if shuffle else None
@@ -212,6 +237,7 @@ def run_epochs(
     state.n_iter = 0
     try:
         for _ in range(max_iter):
+            monitor.begin(state.theta)
             if shuffle:
                 rng.shuffle(order)
             loss = run_epoch(state, batches, order, network, stepper, grad)
@@ -219,30 +245,30 @@ def run_epochs(
             state.t += n
             state.loss = loss
             state.loss_curve.append(loss)
-            report(f"Iteration {state.n_iter}, loss = {loss:.8f}")
-            if _end_epoch(state, hyper, validation_score, report) or incremental:
+            if _end_epoch(state, hyper, monitor, early_stopping) or incremental:
                 return True
         return False
     finally:
         stepper.finish()
 
 
-def _end_epoch(state, hyper, validation_score, report) -> bool:
-    """Update the plateau record and the schedule; True when training should stop."""
-    if validation_score is None:
-        state.plateau.update(-state.loss)
-    else:
-        score = validation_score(state.theta)
-        state.validation_scores.append(score)
-        report(f"Validation score: {score:f}")
-        if state.plateau.update(score):
-            state.best_theta = state.theta.copy()
+def _end_epoch(state, hyper, monitor, early_stopping) -> bool:
+    """Validate, update the plateau and the schedule; True when training stops."""
+    metrics = monitor.validate(state.theta)
+    if metrics is not None:
+        state.record_validation(metrics, keep_best_theta=early_stopping)
+    watch_validation = early_stopping and metrics is not None
+    state.plateau.update(metrics[0] if watch_validation else -state.loss)
+    requested = monitor.end(state, state.theta)
     _optimizers.end_epoch(state.opt, t=state.t, **hyper)
+    if requested:
+        monitor.report("Stopping: a callback asked to stop.")
+        return True
     if not state.plateau.stalled:
         return False
-    what = "Training loss" if validation_score is None else "Validation score"
+    what = "Validation score" if watch_validation else "Training loss"
     stop, action = _optimizers.on_plateau(state.opt, **hyper)
-    report(
+    monitor.report(
         f"{what} did not improve more than tol={state.plateau.tol:f} for "
         f"{state.plateau.n_iter_no_change:g} consecutive epochs. {action}"
     )

@@ -1,0 +1,183 @@
+"""Watching training from outside: validation data, progress lines, callbacks.
+
+Three things observe an epoch (or an L-BFGS iteration) as it ends:
+
+- a monitored validation set (:class:`Validation`), user-supplied through
+  ``fit(X_val=..., y_val=...)`` or split off for early stopping, scored with
+  the estimator's ``scoring`` and evaluated on the training objective;
+- the ``verbose`` progress line, printed through the estimator's one
+  reporting helper;
+- scikit-learn's callback protocol (``sklearn.callback``, scikit-learn >= 1.9),
+  driven by :class:`CallbackTasks`: the fit is the root task, each epoch or
+  iteration a subtask, and a callback may ask to stop after any of them.
+"""
+
+import numpy as np
+from sklearn.utils import _safe_indexing
+
+try:  # scikit-learn >= 1.9
+    from sklearn.callback import CallbackSupportMixin
+
+    HAS_CALLBACKS = True
+except ImportError:  # pragma: no cover - exercised by the minimum-versions CI run
+    HAS_CALLBACKS = False
+
+    class CallbackSupportMixin:
+        """Stand-in for ``sklearn.callback.CallbackSupportMixin`` on old releases."""
+
+        def set_callbacks(self, *callbacks):
+            """Explain that callbacks need a newer scikit-learn."""
+            import sklearn
+
+            raise ImportError(
+                "set_callbacks needs scikit-learn's callback API (sklearn.callback, "
+                f"scikit-learn >= 1.9); the installed scikit-learn is "
+                f"{sklearn.__version__}. Everything else in skbackprop works without "
+                "it: upgrade scikit-learn to use ProgressBar, ScoringMonitor or your "
+                "own callbacks."
+            )
+
+
+# Attributes the callback machinery keeps on the estimator during a fit; a
+# failing fit must not roll them back (the fit's teardown reads them).
+CALLBACK_ATTRIBUTES = frozenset(
+    {
+        "_skl_callbacks",
+        "_parent_callback_ctx",
+        "_callback_fit_ctx",
+        "_skl_callbacks_to_teardown",
+    }
+)
+
+
+class Validation:
+    """A monitored validation set: ``(score, objective)`` of any parameters.
+
+    Parameters
+    ----------
+    estimator : BaseBackprop
+        The estimator being fitted; supplies the metrics.
+    X, Y, sample_weight : arrays
+        Validated, encoded validation data.
+    raw : callable
+        Returns ``(X_raw, y_raw)``, the same rows as the user gave them, for
+        scikit-learn scorers; called only if a scorer needs them.
+    scorer : callable, 'loss' or None
+        None scores with the estimator's ``score`` metric, 'loss' with the
+        negated validation objective, a callable as a scikit-learn scorer.
+    """
+
+    def __init__(self, estimator, X, Y, sample_weight, raw, scorer):
+        self.estimator = estimator
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.raw = raw
+        self.scorer = scorer
+
+    def __call__(self, theta) -> tuple[float, float]:
+        """Score and objective of the network ``theta`` on the validation set."""
+        est = self.estimator
+        score, loss = est._validation_metrics(theta, self.X, self.Y, self.sample_weight)
+        if self.scorer == "loss":
+            score = -loss
+        elif self.scorer is not None:
+            est._theta = theta  # the scorer predicts through the estimator
+            kwargs = (
+                {}
+                if self.sample_weight is None
+                else {"sample_weight": self.sample_weight}
+            )
+            score = float(self.scorer(est, *self.raw(), **kwargs))
+        return score, loss
+
+
+class CallbackTasks:
+    """The callback task tree of one ``fit`` or ``partial_fit`` call.
+
+    ``ctx`` is the root context (None when no callback is listening, in which
+    case every method does nothing). ``X``, ``y`` and ``metadata`` may be
+    callables, evaluated only if a callback asks for them.
+    """
+
+    def __init__(self, estimator, ctx, *, subtask_name):
+        self.estimator, self.ctx, self.subtask_name = estimator, ctx, subtask_name
+        self.data = {}
+        self.current = None
+
+    def begin_fit(self, X, y, metadata):
+        """Start the root task."""
+        self.data = {"X": X, "y": y, "metadata": metadata}
+        if self.ctx is not None:
+            self.ctx.call_on_fit_task_begin(estimator=self.estimator, **self.data)
+
+    def _state(self, theta):
+        return lambda: {"_theta": np.array(theta, dtype=self.estimator._theta.dtype)}
+
+    def begin(self, theta):
+        """Start the next subtask (epoch or iteration) from parameters ``theta``."""
+        if self.ctx is not None:
+            self.current = self.ctx.subcontext(task_name=self.subtask_name)
+            self.current.call_on_fit_task_begin(
+                estimator=self.estimator,
+                reconstruction_attributes=self._state(theta),
+                **self.data,
+            )
+
+    def end(self, theta) -> bool:
+        """End the current subtask at ``theta``; True if a callback asks to stop."""
+        if self.current is None:
+            return False
+        current, self.current = self.current, None
+        return current.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=self._state(theta),
+            **self.data,
+        )
+
+    def close(self):
+        """End a subtask that never ran (L-BFGS begins one past its last)."""
+        if self.current is not None:
+            self.current.call_on_fit_task_end(estimator=self.estimator)
+            self.current = None
+
+    def end_fit(self):
+        """End the root task."""
+        if self.ctx is not None:
+            self.ctx.call_on_fit_task_end(
+                estimator=self.estimator, reconstruction_attributes={}, **self.data
+            )
+
+
+class Monitor:
+    """What the training loops call after each epoch or iteration."""
+
+    def __init__(self, report, validation: Validation | None, tasks: CallbackTasks):
+        self.report, self.validation, self.tasks = report, validation, tasks
+
+    def begin(self, theta) -> None:
+        """Open the callback subtask of an epoch or iteration starting at ``theta``."""
+        self.tasks.begin(theta)
+
+    def validate(self, theta):
+        """``(score, objective)`` on the validation set, or None without one."""
+        return None if self.validation is None else self.validation(theta)
+
+    def end(self, state, theta) -> bool:
+        """Print the progress line and run the callbacks; True to stop."""
+        line = f"Iteration {state.n_iter}, loss = {state.loss:.8f}"
+        if state.validation_scores:
+            line += (
+                f", validation loss = {state.validation_loss_curve[-1]:.8f}"
+                f", validation score = {state.validation_scores[-1]:.6f}"
+            )
+        self.report(line)
+        return self.tasks.end(theta)
+
+
+def subset(data, rows):
+    """Rows of any array-like the user passed (DataFrames included), or None."""
+    if data is None:
+        return None
+    try:
+        return _safe_indexing(data, rows)
+    except (TypeError, ValueError, IndexError):  # a bare array-like
+        return np.asarray(data)[rows]
