@@ -416,7 +416,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             y_numeric=self._y_numeric,
         )
         Xv = Xv.astype(data.X.dtype, copy=False)
-        Yv = self._encode_targets(yv, first_pass=False, incremental=True, classes=None)
+        Yv = self._encode_validation_targets(yv, data)
         Yv = self._contiguous_targets(Yv, Xv.dtype)
         swv = _validate_sample_weight(sample_weight_val, Xv.shape[0], Xv.dtype)
         swv = self._weight_by_class(Yv, swv)

@@ -270,6 +270,17 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         self.classes_ = labels
         self._label_type = "binary" if len(labels) == 2 else "multiclass"
 
+    def _encode_validation_targets(self, y_val, data):
+        """Encode y_val with this fit's classes."""
+        try:
+            return self._encode_targets(
+                y_val, first_pass=False, incremental=True, classes=None
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"y_val does not match the training targets: {exc}"
+            ) from None
+
     def _check_classes(self, y, multilabel, classes, incremental):
         was_multilabel = self._label_type == "multilabel-indicator"
         if multilabel != was_multilabel or (

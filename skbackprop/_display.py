@@ -22,11 +22,7 @@ def _pyplot():
 def _score_name(estimator) -> str:
     scoring = getattr(estimator, "scoring", None)
     if scoring is None:
-        return (
-            "accuracy"
-            if getattr(estimator, "_estimator_type", "") == ("classifier")
-            else "R²"
-        )
+        return "accuracy" if is_classifier(estimator) else "R²"
     if scoring == "loss":
         return "negative loss"
     return scoring if isinstance(scoring, str) else "score"

@@ -225,7 +225,19 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             )
         return Y
 
-    def _check_loss_and_targets(self, Y):
+    def _encode_validation_targets(self, y_val, data):
+        """Encode y_val like this fit's targets."""
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        Y = y_val.reshape(len(y_val), -1)
+        if Y.shape[1] != data.Y.shape[1]:
+            raise ValueError(
+                f"y_val has {Y.shape[1]} outputs but y has {data.Y.shape[1]}."
+            )
+        self._check_loss_and_targets(Y, name="y_val")
+        return Y
+
+    def _check_loss_and_targets(self, Y, name="y"):
         loss, out = self.loss, self.output_activation
         if loss == "log_loss":
             if out != "logistic":
@@ -236,7 +248,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             if Y.size and (Y.min() < 0 or Y.max() > 1):
                 raise ValueError(
                     "loss='log_loss' needs targets in [0, 1] (rates, proportions, "
-                    f"soft labels); y ranges over [{Y.min():g}, {Y.max():g}]."
+                    f"soft labels); {name} ranges over [{Y.min():g}, {Y.max():g}]."
                 )
         elif loss == "poisson":
             if out != "identity":
@@ -246,8 +258,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
                 )
             if Y.size and Y.min() < 0:
                 raise ValueError(
-                    "loss='poisson' needs non-negative targets; y has values down "
-                    f"to {Y.min():g}."
+                    f"loss='poisson' needs non-negative targets; {name} has values "
+                    f"down to {Y.min():g}."
                 )
 
     def _out_activation(self):
