@@ -232,41 +232,49 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         """Rows per chunk when predicting: the widest layer near 2**20 values."""
         return max(1, _PREDICT_CHUNK_VALUES // max(self._layer_units))
 
-    def _output(self, theta, X, *, logits=False) -> np.ndarray:
-        """Compute the output layer (activations or logits) for every row of X.
+    def _check_fitted(self):
+        """Raise check_is_fitted's error, without its cost, when not fitted."""
+        if not hasattr(self, "_theta"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator."
+            )
 
-        Works in row chunks, so memory stays bounded for any n_samples.
+    def _predict_chunks(self, X, transform, tail_shape, dtype) -> np.ndarray:
+        """Apply ``transform`` to the logits of X, chunk by chunk.
+
+        ``transform(z)`` maps the output logits of a chunk of rows (an array
+        it may overwrite) to that chunk's result, of shape ``(rows,) +
+        tail_shape``; results go straight into the one output array, so
+        memory stays bounded for any number of rows. Non-finite logits (input
+        far outside the training range, overflowing the products) raise.
         """
-        layout = _layout(self._layer_units)
-        n = X.shape[0]
+        self._check_fitted()
+        X = self._validate_X(X)
+        theta, n = self._theta, X.shape[0]
         chunk = self._chunk_rows()
         if sp.issparse(X) and n > chunk:
             X = X.tocsr()
-        out = np.empty((n, self.n_outputs_), dtype=theta.dtype)
         network = Network(
-            layout,
+            _layout(self._layer_units),
             activation=self.activation,
             out_activation=self.out_activation_,
             dtype=theta.dtype,
             max_rows=min(n, chunk),
         )
-        with np.errstate(over="ignore", under="ignore"):
+        out = np.empty((n, *tail_shape), dtype=dtype)
+        with np.errstate(all="ignore"):
             for start in range(0, n, chunk):
-                stop = min(start + chunk, n)
-                rows = X[start:stop]
-                if logits:
-                    out[start:stop] = network.logits(theta, rows)
-                else:
-                    out[start:stop] = network.forward(theta, rows)[1]
+                rows = slice(start, min(start + chunk, n))
+                z = network.logits(theta, X[rows])
+                if not _all_finite(z):
+                    raise ValueError(
+                        "The network's output is not finite for some samples: their "
+                        "features are too large for the fitted weights. Scale the "
+                        "input as the training data was scaled."
+                    )
+                out[rows] = transform(z)
         return out
-
-    def _forward_checked(self, X, *, logits=False) -> np.ndarray:
-        if not hasattr(self, "_theta"):  # check_is_fitted's error, without its cost
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
-                "with appropriate arguments before using this estimator."
-            )
-        return self._output(self._theta, self._validate_X(X), logits=logits)
 
     # ------------------------------------------------------------------
     # Fitting

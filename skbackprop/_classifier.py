@@ -394,17 +394,21 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     # ------------------------------------------------------------------
     # Outputs, from the output layer's pre-activations (logits) Z
     def _proba(self, Z):
+        """Class probabilities from logits ``Z`` (which may be overwritten)."""
         if self.out_activation_ == "softmax":
-            return ACTIVATIONS["softmax"](Z)  # Z is ours to overwrite
+            return ACTIVATIONS["softmax"](Z)
         if self._label_type == "binary":
             # expit(-z) rather than 1 - expit(z): exact for saturated units
-            return np.column_stack([expit(-Z[:, 0]), expit(Z[:, 0])])
-        A = expit(Z)
+            P = np.empty((Z.shape[0], 2), dtype=Z.dtype)
+            np.negative(Z[:, 0], out=P[:, 0])
+            expit(P[:, 0], out=P[:, 0])
+            expit(Z[:, 0], out=P[:, 1])
+            return P
+        A = expit(Z, out=Z)
         if self._label_type == "multiclass":  # squared error: normalise the units
             total = A.sum(axis=1, keepdims=True)
-            return np.divide(
-                A, total, out=np.full_like(A, 1 / A.shape[1]), where=total > 0
-            )
+            np.divide(A, total, out=A, where=total > 0)
+            A[total[:, 0] == 0] = 1 / A.shape[1]  # every unit rounded to 0
         return A
 
     def _labels(self, Z):
@@ -511,7 +515,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted classes (0/1 indicators for multilabel targets).
         """
-        return self._labels(self._forward_checked(X, logits=True))
+        self._check_fitted()
+        if self._label_type == "multilabel-indicator":
+            tail, dtype = (len(self.classes_),), int
+        else:
+            tail, dtype = (), self.classes_.dtype
+        return self._predict_chunks(X, self._labels, tail, dtype)
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -528,7 +537,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             label, for multilabel targets). With ``loss='squared_error'`` and
             several classes, the logistic outputs normalised to sum to one.
         """
-        return self._proba(self._forward_checked(X, logits=True))
+        self._check_fitted()
+        n_columns = 2 if self._label_type == "binary" else len(self.classes_)
+        return self._predict_chunks(X, self._proba, (n_columns,), self._theta.dtype)
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.

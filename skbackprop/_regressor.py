@@ -357,8 +357,21 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predicted values.
         """
-        A = self._forward_checked(X)
+        self._check_fitted()
+        A = self._predict_chunks(
+            X, self._outputs, (self.n_outputs_,), self._theta.dtype
+        )
         return A.ravel() if A.shape[1] == 1 else A
+
+    def _outputs(self, Z):
+        """Predictions from logits ``Z`` (overwritten); raises if they overflow."""
+        A = ACTIVATIONS[self.out_activation_](Z)
+        if not np.isfinite(A).all():  # exp of a huge logit (poisson)
+            raise ValueError(
+                "The predictions overflow (exp of a very large logit) for some "
+                "samples: their features are far outside the training range."
+            )
+        return A
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
