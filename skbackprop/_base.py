@@ -52,25 +52,61 @@ _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 _PREDICT_CHUNK_VALUES = 2**20
 
 
-def _validate_sample_weight(sample_weight, n_samples: int, dtype) -> np.ndarray | None:
+def _validate_sample_weight(
+    sample_weight, n_samples: int, dtype, name="sample_weight", rows="X"
+) -> np.ndarray | None:
+    """Check sample weights (finite, >= 0, not all 0, finite sum) and cast them."""
     if sample_weight is None:
         return None
     if isinstance(sample_weight, numbers.Number):
         sample_weight = np.full(n_samples, sample_weight)
-    sw = check_array(
-        sample_weight, ensure_2d=False, dtype=dtype, input_name="sample_weight"
-    )
+    try:
+        sw = check_array(
+            sample_weight, ensure_2d=False, dtype=np.float64, input_name=name
+        )
+    except (TypeError, ValueError) as exc:
+        if name in str(exc):
+            raise
+        raise type(exc)(f"{name} must be numbers: {exc}") from None
     if sw.ndim != 1:
-        raise ValueError(f"sample_weight must be 1D, got shape {sw.shape}")
+        raise ValueError(f"{name} must be 1D, got shape {sw.shape}")
     if sw.shape[0] != n_samples:
         raise ValueError(
-            f"sample_weight has {sw.shape[0]} values but X has {n_samples} samples"
+            f"{name} has {sw.shape[0]} values but {rows} has {n_samples} samples"
         )
     if (sw < 0).any():
-        raise ValueError("sample_weight must not contain negative values")
+        raise ValueError(f"{name} must not contain negative values")
     if not sw.any():
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sw
+        raise ValueError(
+            f"{name} must contain at least one non-zero number (weights are all zero)."
+        )
+    cast = sw.astype(dtype)
+    if not (np.isfinite(cast).all() and np.isfinite(cast.sum())):
+        raise ValueError(
+            f"{name} is too large for {np.dtype(dtype).name} data (largest "
+            f"{sw.max():g}, sum {sw.sum():g}): rescale the weights; only their "
+            "ratios matter for the loss."
+        )
+    return cast
+
+
+def _divergence_message(solver, user_sample_weight, alpha) -> str:
+    """Say that the loss diverged, and what most likely made it."""
+    causes = ["scale the input features (e.g. with StandardScaler)"]
+    if solver != "lbfgs":
+        causes.insert(0, "use a smaller learning_rate_init")
+    if user_sample_weight is not None and alpha:
+        total = float(user_sample_weight.sum())
+        if not 1e-100 < total < 1e100:
+            causes.insert(
+                0,
+                f"rescale sample_weight (it sums to {total:g}, which makes the L2 "
+                f"term alpha / (2 * sum) = {alpha / (2 * total):g})",
+            )
+    return (
+        "The loss became non-finite (inf or NaN) during training: the "
+        f"optimization diverged. To fix it, {', or '.join(causes)}."
+    )
 
 
 class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEstimator):
@@ -250,7 +286,8 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         far outside the training range, overflowing the products) raise.
         """
         self._check_fitted()
-        X = self._validate_X(X)
+        with np.errstate(all="ignore"):  # scikit-learn's check warns on inf - inf
+            X = self._validate_X(X)
         theta, n = self._theta, X.shape[0]
         chunk = self._chunk_rows()
         if sp.issparse(X) and n > chunk:
@@ -325,7 +362,9 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         sample_weight_val=None,
     ):
         tasks = self._callback_tasks(incremental)
-        with self._rollback_on_error():
+        # scikit-learn's checks warn on inf - inf and casts of huge labels; the
+        # fit detects every non-finite value itself and raises clearly
+        with self._rollback_on_error(), np.errstate(all="ignore"):
             hidden = self._hidden_sizes()
             first_pass = not hasattr(self, "_theta") or (
                 not self.warm_start and not incremental
@@ -363,9 +402,9 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
                     )
             except _solvers.NonFiniteLossError:
                 raise ValueError(
-                    "The loss became non-finite (inf or NaN) during training: the "
-                    "optimization diverged. Use a smaller learning_rate_init, or "
-                    "scale the input features (e.g. with StandardScaler)."
+                    _divergence_message(
+                        self.solver, data.user_sample_weight, self.alpha
+                    )
                 ) from None
             tasks.end_fit()
         return self
@@ -413,20 +452,29 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             raise ValueError("X_val is provided, but y_val was not provided.")
         if X_val is None:
             raise ValueError("y_val is provided, but X_val was not provided.")
-        Xv, yv = validate_data(
-            self,
-            X_val,
-            y_val,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=False,
-            y_numeric=self._y_numeric,
-        )
+        try:
+            Xv, yv = validate_data(
+                self,
+                X_val,
+                y_val,
+                accept_sparse=["csr", "csc"],
+                multi_output=True,
+                dtype=(np.float64, np.float32),
+                reset=False,
+                y_numeric=self._y_numeric,
+            )
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"Invalid validation data (X_val, y_val): {exc}") from None
         Xv = Xv.astype(data.X.dtype, copy=False)
         Yv = self._encode_validation_targets(yv, data)
         Yv = self._contiguous_targets(Yv, Xv.dtype)
-        swv = _validate_sample_weight(sample_weight_val, Xv.shape[0], Xv.dtype)
+        swv = _validate_sample_weight(
+            sample_weight_val,
+            Xv.shape[0],
+            Xv.dtype,
+            name="sample_weight_val",
+            rows="X_val",
+        )
         swv = self._weight_by_class(Yv, swv)
         if swv is not None:
             swv = swv.astype(Xv.dtype, copy=False)

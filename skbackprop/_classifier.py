@@ -1,5 +1,6 @@
 """BackpropClassifier: binary, multiclass and multilabel classification."""
 
+import numbers
 from typing import ClassVar
 
 import numpy as np
@@ -19,6 +20,34 @@ from ._activations import ACTIVATIONS
 from ._base import BaseBackprop
 
 _SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
+
+
+def _check_label_types(labels, name) -> None:
+    """Raise a clear TypeError for labels that cannot be ordered together.
+
+    scikit-learn sorts the labels; a mix of strings and numbers, or None,
+    would otherwise fail deep inside numpy with "'<' not supported".
+    """
+    labels = (
+        np.asarray(labels, dtype=object) if not hasattr(labels, "dtype") else labels
+    )
+    if labels.dtype != object:
+        return
+    kinds = {
+        "None"
+        if v is None
+        else "str"
+        if isinstance(v, str)
+        else "number"
+        if isinstance(v, numbers.Number)
+        else type(v).__name__
+        for v in labels.ravel()
+    }
+    if len(kinds) > 1 or "None" in kinds:
+        raise TypeError(
+            f"{name} mixes labels of different types ({', '.join(sorted(kinds))}); "
+            "class labels must be all numbers or all strings."
+        )
 
 
 class BackpropClassifier(ClassifierMixin, BaseBackprop):
@@ -231,6 +260,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     def _encode_targets(self, y, *, first_pass, incremental, classes):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        _check_label_types(y, "y")
+        if classes is not None:
+            _check_label_types(classes, "classes")
         check_classification_targets(y)
         y_type = type_of_target(y, input_name="y")
         if y_type not in _SUPPORTED_TARGETS:
@@ -261,9 +293,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             raise ValueError("classes must be passed on the first call to partial_fit.")
         labels = unique_labels(y if classes is None else classes)
         if len(labels) < 2:
+            where = "the data" if classes is None else "classes"
             raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes; the "
-                f"data contains only one class: {labels[0]!r}."
+                f"{type(self).__name__} needs at least 2 classes; {where} "
+                f"contains {len(labels)} class(es): {list(labels)}."
             )
         if classes is not None and not np.isin(unique_labels(y), labels).all():
             raise ValueError(f"y has labels that are not in classes={list(labels)}")
@@ -540,6 +573,27 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         self._check_fitted()
         n_columns = 2 if self._label_type == "binary" else len(self.classes_)
         return self._predict_chunks(X, self._proba, (n_columns,), self._theta.dtype)
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels (subset accuracy for multilabel targets).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy.
+        """
+        _check_label_types(y, "y")
+        with np.errstate(all="ignore"):  # scikit-learn's label checks may warn
+            return float(super().score(X, y, sample_weight=sample_weight))
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.

@@ -13,6 +13,13 @@ from ._activations import ACTIVATIONS
 from ._base import BaseBackprop
 
 
+def _check_numeric(y, name) -> None:
+    if y.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must hold numbers for regression; got dtype {y.dtype}."
+        )
+
+
 class BackpropRegressor(RegressorMixin, BaseBackprop):
     """Multilayer perceptron regressor trained by backpropagation.
 
@@ -216,6 +223,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
     def _encode_targets(self, y, *, first_pass, incremental, classes):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        _check_numeric(y, "y")
         Y = y.reshape(len(y), -1)
         self._check_loss_and_targets(Y)
         if not first_pass and Y.shape[1] != self.n_outputs_:
@@ -229,6 +237,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         """Encode y_val like this fit's targets."""
         if y_val.ndim == 2 and y_val.shape[1] == 1:
             y_val = column_or_1d(y_val, warn=True)
+        _check_numeric(y_val, "y_val")
         Y = y_val.reshape(len(y_val), -1)
         if Y.shape[1] != data.Y.shape[1]:
             raise ValueError(
@@ -362,6 +371,40 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             X, self._outputs, (self.n_outputs_,), self._theta.dtype
         )
         return A.ravel() if A.shape[1] == 1 else A
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of ``predict(X)`` against ``y``.
+
+        R² does not change when targets and predictions are scaled alike, so
+        targets too large to square are scaled down by a power of two (an
+        exact operation) instead of overflowing.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R² (uniform average over outputs).
+        """
+        y_pred = self.predict(X)
+        with np.errstate(all="ignore"):
+            score = r2_score(y, y_pred, sample_weight=sample_weight)
+            if not np.isfinite(score):
+                y_true = np.asarray(y, dtype=float)
+                top = max(np.abs(y_true).max(), np.abs(y_pred).max())
+                if np.isfinite(top) and top > 1.0:
+                    scale = 2.0 ** -np.ceil(np.log2(top))
+                    score = r2_score(
+                        y_true * scale, y_pred * scale, sample_weight=sample_weight
+                    )
+        return float(score)
 
     def _outputs(self, Z):
         """Predictions from logits ``Z`` (overwritten); raises if they overflow."""

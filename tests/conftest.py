@@ -4,8 +4,11 @@ Every fixture builds fresh arrays, so a test that (wrongly) mutated them
 could not leak into another test.
 """
 
+import os
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 from sklearn.datasets import (
     load_iris,
     make_classification,
@@ -13,6 +16,33 @@ from sklearn.datasets import (
     make_regression,
 )
 from sklearn.preprocessing import StandardScaler
+
+# Hypothesis profiles for the property-based tests (tests/test_robustness.py).
+# "ci" (the default) is moderate and derandomized, so every run checks the same
+# examples; "thorough" explores many more, with fresh random examples each run:
+#     HYPOTHESIS_PROFILE=thorough python -m pytest tests/test_robustness.py
+_SLOW_DATA_CHECKS = [
+    HealthCheck.too_slow,
+    HealthCheck.filter_too_much,
+    HealthCheck.data_too_large,
+]
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=_SLOW_DATA_CHECKS,
+)
+settings.register_profile(
+    "thorough",
+    max_examples=1500,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_SLOW_DATA_CHECKS,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
