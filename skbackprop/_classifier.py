@@ -309,8 +309,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             return self._encode_targets(
                 y_val, first_pass=False, incremental=True, classes=None
             )
-        except ValueError as exc:
-            raise ValueError(
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(
                 f"y_val does not match the training targets: {exc}"
             ) from None
 
