@@ -81,6 +81,11 @@ def _validate_sample_weight(
             f"{name} must contain at least one non-zero number (weights are all zero)."
         )
     cast = sw.astype(dtype)
+    if not cast.any():
+        raise ValueError(
+            f"{name} values are too small for {np.dtype(dtype).name} data: they all "
+            "round to zero. Rescale the weights; only their ratios matter for the loss."
+        )
     if not (np.isfinite(cast).all() and np.isfinite(cast.sum())):
         raise ValueError(
             f"{name} is too large for {np.dtype(dtype).name} data (largest "
@@ -510,8 +515,12 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             for start in range(0, n, chunk):
                 rows = slice(start, min(start + chunk, n))
                 sw = None if sample_weight is None else sample_weight[rows]
+                weight = rows.stop - rows.start if sw is None else float(sw.sum())
+                if weight == 0:  # rows that do not count in the objective
+                    Z[rows] = network.logits(theta, X[rows])
+                    continue
                 value, Z[rows] = network.evaluate(theta, X[rows], Y[rows], sw)
-                data += value * (Z[rows].shape[0] if sw is None else float(sw.sum()))
+                data += value * weight
             loss = data / total
             if self.alpha:
                 W = theta[: layout.n_coefs]

@@ -187,17 +187,20 @@ def run_epoch(state, batches, order, network, stepper, grad) -> float:
 
     The epoch loss is the minibatch objectives averaged with weights
     proportional to each batch's share of the total sample weight (its share
-    of the samples when unweighted). Raises NonFiniteLossError on divergence.
+    of the samples when unweighted); a batch of only zero-weight samples is
+    skipped. Raises NonFiniteLossError on divergence.
     """
     theta, sw = state.theta, batches.sw
     total = batches.X.shape[0] if sw is None else float(sw.sum())
     epoch_loss = 0.0
     for Xb, Yb, swb in batches(order):
+        share = Xb.shape[0] if swb is None else float(swb.sum())
+        if share == 0:  # only zero-weight samples: nothing to learn from
+            continue
         loss, _ = network.loss_and_grad(theta, Xb, Yb, swb, grad)
         if not math.isfinite(loss):
             raise NonFiniteLossError
         stepper.step(theta, grad)
-        share = Xb.shape[0] if swb is None else float(swb.sum())
         epoch_loss += loss * share
     return epoch_loss / total
 

@@ -27,7 +27,11 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given
 from hypothesis import strategies as st
-from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
+from sklearn.exceptions import (
+    ConvergenceWarning,
+    NotFittedError,
+    UndefinedMetricWarning,
+)
 
 from skbackprop import BackpropClassifier, BackpropRegressor
 
@@ -1007,3 +1011,38 @@ def test_features_scaled_by_1e300_at_predict_time(kind, activation):
     for sign in (1, -1):
         for method in methods:
             check_call(method, sign * 1e300 * X, match="large|overflow|scale")
+
+
+# ----------------------------------------------------- found by thorough runs
+
+
+def test_weights_that_round_to_zero_in_float32_are_refused():
+    X = np.array([[0.0], [1.0]], dtype=np.float32)
+    clf = BackpropClassifier(hidden_layer_sizes=(3,), max_iter=1)
+    with pytest.raises(ValueError, match="sample_weight values are too small"):
+        clf.fit(X, [0, 1], sample_weight=[1e-311, 1e-311])
+    assert not hasattr(clf, "coefs_")
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_minibatches_of_zero_weight_samples_are_skipped(solver):
+    # batches 1 and 2 hold only zero weights: they teach nothing, and must not
+    # turn the objective into 0 / 0
+    X = np.arange(8.0).reshape(-1, 1) / 8
+    y = np.array([0, 1] * 4)
+    sw = np.array([0, 0, 0, 0, 1, 1, 1, 1.0])
+    params = dict(
+        hidden_layer_sizes=(3,),
+        solver=solver,
+        batch_size=2,
+        shuffle=False,
+        max_iter=3,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = BackpropClassifier(**params).fit(X, y, sample_weight=sw)
+        dropped = BackpropClassifier(**params).fit(X[4:], y[4:])
+    np.testing.assert_allclose(weighted._theta, dropped._theta, rtol=1e-12)
+    np.testing.assert_allclose(weighted.loss_curve_, dropped.loss_curve_, rtol=1e-12)
