@@ -133,7 +133,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         Output activation: 'identity', 'logistic' or 'exp'.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Feature names seen during fit, when X has string column names.
 
     See Also
