@@ -7,10 +7,12 @@ import pytest
 import sklearn
 from numpy.testing import assert_allclose
 from sklearn.base import clone
+from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.fixes import parse_version
 
 import skbackprop
 from skbackprop import BackpropClassifier, BackpropRegressor
@@ -105,13 +107,15 @@ def test_sample_weight_through_grid_search(routing, data):
 
 
 def test_fit_request_without_score_request(routing, data):
-    # With set_fit_request only, scoring with the estimator's own score cannot
-    # route the weights: every CV score is NaN (scikit-learn raises inside and
-    # error_score=nan records it) -- which is why the docs show both requests.
+    # With set_fit_request only, the estimator's own score cannot receive the
+    # weights. Current scikit-learn records every CV score as NaN with a
+    # "Scoring failed" warning; older releases (1.6) refuse up front. Either
+    # way no weighted score comes out -- which is why the docs show both
+    # requests.
     X, y = data
     sw = np.linspace(0.1, 2.0, len(y))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             result = cross_validate(
                 _weighted_pipeline(score_request=False),
@@ -120,11 +124,12 @@ def test_fit_request_without_score_request(routing, data):
                 params={"sample_weight": sw},
                 cv=3,
             )
-        except Exception as exc:  # some releases raise instead of recording
-            assert "score" in str(exc).lower()
+        except UnsetMetadataPassedError as exc:
+            assert "sample_weight" in str(exc)
             result = None
     if result is not None:
         assert np.isnan(result["test_score"]).all()
+        assert any("Scoring failed" in str(w.message) for w in caught)
     with_both = cross_validate(
         _weighted_pipeline(),
         X,
@@ -134,6 +139,41 @@ def test_fit_request_without_score_request(routing, data):
         scoring=get_scorer("accuracy").set_score_request(sample_weight=True),
     )
     assert np.isfinite(with_both["test_score"]).all()
+
+
+def test_own_score_with_both_requests(routing, data):
+    # scoring=None: the pipeline's score, hence the estimator's, gets the
+    # weights on scikit-learn 1.9; 1.6's Pipeline.score refuses them (the
+    # docs say to pass a scorer to be portable).
+    X, y = data
+    sw = np.linspace(0.1, 2.0, len(y))
+    try:
+        result = cross_validate(
+            _weighted_pipeline(),
+            X,
+            y,
+            params={"sample_weight": sw},
+            cv=3,
+            return_estimator=True,
+            return_indices=True,
+        )
+    except UnsetMetadataPassedError as exc:
+        assert "Pipeline" in str(exc)
+        assert parse_version(sklearn.__version__) < parse_version("1.9")
+        return
+    differs = []
+    for pipe, test, score in zip(
+        result["estimator"],
+        result["indices"]["test"],
+        result["test_score"],
+        strict=True,
+    ):
+        weighted = get_scorer("accuracy")._score_func(
+            y[test], pipe.predict(X[test]), sample_weight=sw[test]
+        )
+        assert score == pytest.approx(weighted)
+        differs.append(weighted != pipe.score(X[test], y[test]))
+    assert any(differs)  # the weights changed the score, so it saw them
 
 
 def test_skops_trusted_types_constant(tmp_path, data):
