@@ -27,6 +27,7 @@ its workers with a timeout, every fit runs under ``_within`` (a daemon thread
 given ``TIMEOUT`` seconds), and closing is bounded too.
 """
 
+import contextlib
 import threading
 
 import joblib
@@ -93,6 +94,27 @@ def client():
             client.close(timeout=TIMEOUT)
     finally:
         cluster.close(timeout=TIMEOUT)
+
+
+@contextlib.contextmanager
+def _new_task_records(client):
+    """Fill the yielded list with the scheduler's records of the block's tasks.
+
+    Not ``distributed.get_task_stream``: it selects records by start time, and
+    the scheduler shifts worker timestamps by an estimated clock offset, so
+    that window can take in the previous test's last tasks (seen in CI: 15
+    fits counted for a 12-fit search) or miss this one's first. Task keys are
+    unique here (joblib's carry a uuid, dask-ml's a token of estimator and
+    data), so the block's records are those whose key is new.
+    """
+    seen = {str(record["key"]) for record in client.get_task_stream(start=0)}
+    records = []
+    yield records
+    records.extend(
+        record
+        for record in client.get_task_stream(start=0)
+        if str(record["key"]) not in seen
+    )
 
 
 def _workers(client):
@@ -190,12 +212,12 @@ def test_grid_search_on_the_cluster_equals_local(client, search_data, Estimator)
         with joblib.parallel_config(backend="dask"):
             return _search(Estimator, n_jobs=-1).fit(X, y)
 
-    with distributed.get_task_stream(client) as stream:
+    with _new_task_records(client) as records:
         remote = _within(fit_on_cluster)
 
     # every one of the 4 x 3 fits ran as a task on one of the cluster's workers
-    assert _fits_in(stream.data) == 4 * 3
-    assert {record["worker"] for record in stream.data} <= _workers(client)
+    assert _fits_in(records) == 4 * 3
+    assert {record["worker"] for record in records} <= _workers(client)
     loc, rem = local.cv_results_, remote.cv_results_
     assert rem["params"] == loc["params"]
     for key in ("mean_test_score", *(f"split{k}_test_score" for k in range(3))):
@@ -275,13 +297,13 @@ def test_incremental_equals_partial_fit_by_hand(
     assert X_da.numblocks == (N_BLOCKS, 1)
     inc = wrappers.Incremental(estimator, scoring=scoring, shuffle_blocks=False)
 
-    with distributed.get_task_stream(client) as stream:
+    with _new_task_records(client) as records:
         _within(lambda: inc.fit(X_da, y_da, **kwargs))
-    steps = _partial_fit_tasks(stream.data)
+    steps = _partial_fit_tasks(records)
     # one partial_fit per block, each on a worker; no task ever held all of X
     assert sorted(record["key"][1] for record in steps) == list(range(N_BLOCKS))
     assert {record["worker"] for record in steps} <= _workers(client)
-    assert max(record["nbytes"] for record in stream.data) < X.nbytes / 2
+    assert max(record["nbytes"] for record in records) < X.nbytes / 2
 
     manual = _by_hand(Estimator(**estimator.get_params()), X, y, 1, **kwargs)
     _assert_same_state(inc.estimator_, manual)
