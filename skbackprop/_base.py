@@ -48,6 +48,7 @@ class FitData(NamedTuple):
 
 
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_ACCEPT_SPARSE = ["csr", "csc"]
 # Rows per chunk in predict: keeps each chunk's widest layer near 2**20 values.
 _PREDICT_CHUNK_VALUES = 2**20
 
@@ -259,11 +260,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         ):
             return X.astype(dtype, copy=False)
         X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
+            self, X, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOAT_DTYPES, reset=False
         )
         return X.astype(dtype, copy=False)
 
@@ -417,16 +414,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
     def _validate_fit_data(
         self, X, y, sample_weight, *, first_pass, incremental, classes
     ) -> FitData:
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=first_pass,
-            y_numeric=self._y_numeric,
-        )
+        X, y = self._validate_X_y(X, y, reset=first_pass)
         if not first_pass:
             X = X.astype(self._theta.dtype, copy=False)
         Y = self._encode_targets(
@@ -438,6 +426,19 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         if sample_weight is not None:
             sample_weight = sample_weight.astype(X.dtype, copy=False)
         return FitData(X, Y, sample_weight, user_sw)
+
+    def _validate_X_y(self, X, y, *, reset):
+        """Training or validation data: X float64 or float32, dense/CSR/CSC."""
+        return validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=_ACCEPT_SPARSE,
+            multi_output=True,
+            dtype=_FLOAT_DTYPES,
+            reset=reset,
+            y_numeric=self._y_numeric,
+        )
 
     @staticmethod
     def _contiguous_targets(Y, dtype):
@@ -458,16 +459,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         if X_val is None:
             raise ValueError("y_val is provided, but X_val was not provided.")
         try:
-            Xv, yv = validate_data(
-                self,
-                X_val,
-                y_val,
-                accept_sparse=["csr", "csc"],
-                multi_output=True,
-                dtype=(np.float64, np.float32),
-                reset=False,
-                y_numeric=self._y_numeric,
-            )
+            Xv, yv = self._validate_X_y(X_val, y_val, reset=False)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"Invalid validation data (X_val, y_val): {exc}") from None
         Xv = Xv.astype(data.X.dtype, copy=False)

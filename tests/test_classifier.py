@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _helpers import assert_same_state, flat, training_state
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import xlogy
 from sklearn.base import clone
@@ -34,31 +35,6 @@ def _clf(**params):
     return BackpropClassifier(**{**defaults, **params})
 
 
-def _state(est):
-    """Copies of everything training changes, to compare before and after."""
-    return {
-        "theta": est._theta.copy(),
-        "coefs": [W.copy() for W in est.coefs_],
-        "intercepts": [b.copy() for b in est.intercepts_],
-        "loss_curve": list(est.loss_curve_),
-        "loss": est.loss_,
-        "t": est.t_,
-        "n_iter": est.n_iter_,
-    }
-
-
-def _assert_same_state(before, after):
-    assert before.keys() == after.keys()
-    for key in before:
-        if key in ("coefs", "intercepts"):
-            for a, b in zip(before[key], after[key], strict=True):
-                assert_array_equal(a, b)
-        elif isinstance(before[key], np.ndarray):
-            assert_array_equal(before[key], after[key])
-        else:
-            assert before[key] == after[key], key
-
-
 def _targets(est, y):
     """The 0/1 target matrix the network is trained on, built independently."""
     y = np.asarray(y)
@@ -67,10 +43,6 @@ def _targets(est, y):
     if len(est.classes_) == 2:
         return (y == est.classes_[1]).astype(float)[:, np.newaxis]
     return (y[:, np.newaxis] == est.classes_).astype(float)
-
-
-def _flat(coefs, intercepts):
-    return np.concatenate([W.ravel() for W in coefs] + [b.ravel() for b in intercepts])
 
 
 @pytest.fixture
@@ -396,7 +368,7 @@ def test_partial_fit_accepts_same_classes_on_later_calls(multiclass_data):
 def test_partial_fit_rejects_other_classes_and_unseen_labels(binary_data):
     X, y = binary_data
     clf = _clf(solver="sgd").partial_fit(X, y, classes=[0, 1])
-    before = _state(clf)
+    before = training_state(clf)
     with pytest.raises(ValueError, match="classes"):
         clf.partial_fit(X, y, classes=[0, 1, 2])
     y_unseen = y.copy()
@@ -405,7 +377,7 @@ def test_partial_fit_rejects_other_classes_and_unseen_labels(binary_data):
         clf.partial_fit(X, y_unseen)
     with pytest.raises(ValueError):
         clf.partial_fit(X, y_unseen, classes=[0, 1])
-    _assert_same_state(before, _state(clf))
+    assert_same_state(before, training_state(clf))
     assert_array_equal(clf.classes_, [0, 1])
 
 
@@ -452,7 +424,7 @@ def test_assigned_weights_then_partial_fit_is_one_sgd_step(binary_data):
     for W, W_new in zip(clf.coefs_, coefs, strict=True):
         assert_array_equal(W, W_new)
 
-    theta = _flat(coefs, intercepts)
+    theta = flat(coefs, intercepts)
     layout = ParamLayout((X.shape[1], 4, 3, 1))
     _, grad = loss_and_grad(
         theta.copy(),
@@ -599,11 +571,11 @@ def test_warm_start_continues_lbfgs_fit(binary_data):
 def test_warm_start_with_new_hidden_layer_sizes_raises(binary_data):
     X, y = binary_data
     clf = _clf(solver="sgd", max_iter=3, warm_start=True).fit(X, y)
-    before = _state(clf)
+    before = training_state(clf)
     clf.set_params(hidden_layer_sizes=(6,))
     with pytest.raises(ValueError, match="warm_start"):
         clf.fit(X, y)
-    _assert_same_state(before, _state(clf))
+    assert_same_state(before, training_state(clf))
 
 
 @ignore_convergence
@@ -827,7 +799,7 @@ def test_divergence_raises_and_leaves_estimator_unfitted(binary_data, params):
 def test_diverging_warm_start_fit_leaves_model_unchanged(binary_data, solver):
     X, y = binary_data
     clf = _clf(solver=solver, learning_rate_init=0.01, max_iter=5).fit(X, y)
-    before = _state(clf)
+    before = training_state(clf)
     proba = clf.predict_proba(X)
     clf.set_params(warm_start=True, learning_rate_init=1e300, momentum=0.9)
     with warnings.catch_warnings():
@@ -835,7 +807,7 @@ def test_diverging_warm_start_fit_leaves_model_unchanged(binary_data, solver):
         with pytest.raises(ValueError) as excinfo:
             clf.fit(1000 * X, y)
     _assert_divergence_error(excinfo)
-    _assert_same_state(before, _state(clf))
+    assert_same_state(before, training_state(clf))
     assert np.isfinite(clf._theta).all()
     assert_array_equal(clf.predict_proba(X), proba)
 
@@ -845,7 +817,7 @@ def test_diverging_partial_fit_leaves_model_unchanged(binary_data):
     X, y = binary_data
     clf = _clf(solver="adam", learning_rate_init=0.01, max_iter=5, batch_size=10)
     clf.fit(X, y).partial_fit(X, y)
-    before = _state(clf)
+    before = training_state(clf)
     opt_t = clf._opt_state["t"]
     clf.set_params(learning_rate_init=1e300)
     with warnings.catch_warnings():
@@ -853,7 +825,7 @@ def test_diverging_partial_fit_leaves_model_unchanged(binary_data):
         with pytest.raises(ValueError) as excinfo:
             clf.partial_fit(1000 * X, y)
     _assert_divergence_error(excinfo)
-    _assert_same_state(before, _state(clf))
+    assert_same_state(before, training_state(clf))
     assert clf._opt_state["t"] == opt_t
     assert all(np.isfinite(W).all() for W in clf.coefs_ + clf.intercepts_)
 

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
+from _helpers import assert_identical
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
@@ -124,7 +125,8 @@ _FRESH_PROCESS_SCRIPT = textwrap.dedent(
 def fresh_process_digests():
     """Digests of every REPRO_CASES fit, computed in a new interpreter."""
     package_root = str(Path(skbackprop.__file__).resolve().parents[1])
-    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    tests_dir = str(Path(__file__).resolve().parent)  # this module imports _helpers
+    paths = [package_root, tests_dir, *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     done = subprocess.run(
         [sys.executable, "-c", _FRESH_PROCESS_SCRIPT, str(Path(__file__).resolve())],
@@ -322,38 +324,8 @@ def case(request):
     return CASES[request.param](request)
 
 
-def _bytes(a: np.ndarray) -> bytes:
-    return np.ascontiguousarray(a).tobytes()
-
-
-def _assert_identical(a, b, where="state"):
-    """Assert that two pieces of fitted state are equal, bit for bit."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        assert isinstance(a, np.ndarray), where
-        assert isinstance(b, np.ndarray), where
-        assert (a.dtype, a.shape) == (b.dtype, b.shape), where
-        if a.dtype == object:
-            assert a.tolist() == b.tolist(), where
-        else:
-            assert _bytes(a) == _bytes(b), where
-        return
-    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
-    if isinstance(a, dict):
-        assert a.keys() == b.keys(), where
-        for key in a:
-            _assert_identical(a[key], b[key], f"{where}[{key!r}]")
-    elif isinstance(a, list | tuple):
-        assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _assert_identical(x, y, f"{where}[{i}]")
-    elif isinstance(a, float):
-        assert _bytes(np.float64(a)) == _bytes(np.float64(b)), f"{where}: {a} {b}"
-    else:
-        assert a == b, f"{where}: {a!r} != {b!r}"
-
-
 def _assert_same_fitted_state(loaded, original):
-    _assert_identical(vars(loaded), vars(original))
+    assert_identical(vars(loaded), vars(original))
 
 
 def _outputs(est, X, y) -> dict:
@@ -366,7 +338,7 @@ def _outputs(est, X, y) -> dict:
 
 
 def _assert_same_outputs(loaded, original, case):
-    _assert_identical(
+    assert_identical(
         _outputs(loaded, case.X, case.y), _outputs(original, case.X, case.y), "outputs"
     )
 

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _helpers import assert_same_state, flat, training_state
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import xlogy
 from sklearn.base import clone
@@ -41,35 +42,6 @@ def _reg(**params):
     """A small, seeded regressor; ``params`` override the test defaults."""
     defaults = {"hidden_layer_sizes": (5,), "random_state": 0}
     return BackpropRegressor(**{**defaults, **params})
-
-
-def _state(est):
-    """Copies of everything training changes, to compare before and after."""
-    return {
-        "theta": est._theta.copy(),
-        "coefs": [W.copy() for W in est.coefs_],
-        "intercepts": [b.copy() for b in est.intercepts_],
-        "loss_curve": list(est.loss_curve_),
-        "loss": est.loss_,
-        "t": est.t_,
-        "n_iter": est.n_iter_,
-    }
-
-
-def _assert_same_state(before, after):
-    assert before.keys() == after.keys()
-    for key in before:
-        if key in ("coefs", "intercepts"):
-            for a, b in zip(before[key], after[key], strict=True):
-                assert_array_equal(a, b)
-        elif isinstance(before[key], np.ndarray):
-            assert_array_equal(before[key], after[key])
-        else:
-            assert before[key] == after[key], key
-
-
-def _flat(coefs, intercepts):
-    return np.concatenate([W.ravel() for W in coefs] + [b.ravel() for b in intercepts])
 
 
 def _data_for(loss, output_activation, regression_data, rate_data, count_data):
@@ -314,12 +286,12 @@ def test_partial_fit_runs_one_epoch_per_call(regression_data, solver):
 def test_partial_fit_rejects_other_number_of_outputs(multioutput_regression_data):
     X, Y = multioutput_regression_data
     reg = _reg(solver="sgd").partial_fit(X, Y)
-    before = _state(reg)
+    before = training_state(reg)
     with pytest.raises(ValueError, match="outputs"):
         reg.partial_fit(X, Y[:, :2])
     with pytest.raises(ValueError):
         reg.partial_fit(X[:, :3], Y)
-    _assert_same_state(before, _state(reg))
+    assert_same_state(before, training_state(reg))
 
 
 # ----------------------------------------------------------------------
@@ -349,7 +321,7 @@ def test_assigned_weights_then_partial_fit_is_one_sgd_step(
     reg.coefs_ = coefs
     reg.intercepts_ = intercepts
 
-    theta = _flat(coefs, intercepts)
+    theta = flat(coefs, intercepts)
     layout = ParamLayout((X.shape[1], 4, 3, 1))
     _, grad = loss_and_grad(
         theta.copy(),
@@ -512,11 +484,11 @@ def test_warm_start_continues_lbfgs_fit(regression_data):
 def test_warm_start_with_new_hidden_layer_sizes_raises(regression_data, solver):
     X, y = regression_data
     reg = _reg(solver=solver, max_iter=3, warm_start=True).fit(X, y)
-    before = _state(reg)
+    before = training_state(reg)
     reg.set_params(hidden_layer_sizes=(5, 2))
     with pytest.raises(ValueError, match="warm_start"):
         reg.fit(X, y)
-    _assert_same_state(before, _state(reg))
+    assert_same_state(before, training_state(reg))
 
 
 @ignore_convergence
@@ -742,7 +714,7 @@ def test_diverging_warm_start_fit_leaves_model_unchanged(
     X, y = regression_data
     reg = _reg(solver=solver, activation="relu", learning_rate_init=0.01, max_iter=5)
     reg.fit(X, y)
-    before = _state(reg)
+    before = training_state(reg)
     pred = reg.predict(X)
     reg.set_params(
         warm_start=True, learning_rate_init=huge_rate, momentum=0.9, max_iter=200
@@ -752,7 +724,7 @@ def test_diverging_warm_start_fit_leaves_model_unchanged(
         with pytest.raises(ValueError) as excinfo:
             reg.fit(1000 * X, 100 * y)
     _assert_divergence_error(excinfo)
-    _assert_same_state(before, _state(reg))
+    assert_same_state(before, training_state(reg))
     assert np.isfinite(reg._theta).all()
     assert_array_equal(reg.predict(X), pred)
 
@@ -762,7 +734,7 @@ def test_diverging_adam_partial_fit_leaves_model_unchanged(regression_data):
     X, y = regression_data
     reg = _reg(solver="adam", learning_rate_init=0.01, max_iter=5, batch_size=10)
     reg.fit(X, y).partial_fit(X, y)
-    before = _state(reg)
+    before = training_state(reg)
     opt = copy.deepcopy(reg._opt_state)
     reg.set_params(learning_rate_init=1e300)
     with warnings.catch_warnings():
@@ -770,7 +742,7 @@ def test_diverging_adam_partial_fit_leaves_model_unchanged(regression_data):
         with pytest.raises(ValueError) as excinfo:
             reg.partial_fit(1000 * X, y)
     _assert_divergence_error(excinfo)
-    _assert_same_state(before, _state(reg))
+    assert_same_state(before, training_state(reg))
     assert reg._opt_state["t"] == opt["t"]
     assert_array_equal(reg._opt_state["m"], opt["m"])
     assert_array_equal(reg._opt_state["v"], opt["v"])
@@ -780,13 +752,13 @@ def test_diverging_adam_partial_fit_leaves_model_unchanged(regression_data):
 def test_overflowing_sgd_partial_fit_leaves_model_unchanged(regression_data):
     X, y = regression_data
     reg = _reg(solver="sgd", learning_rate_init=0.01, max_iter=5).fit(X, y)
-    before = _state(reg)
+    before = training_state(reg)
     velocity = reg._opt_state["velocity"].copy()
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(ValueError, match="non-finite"):
             reg.partial_fit(X, 1e200 * y)  # squared error overflows to inf
-    _assert_same_state(before, _state(reg))
+    assert_same_state(before, training_state(reg))
     assert_array_equal(reg._opt_state["velocity"], velocity)
     reg.partial_fit(X, y)
     assert reg.t_ == before["t"] + len(y)

@@ -25,6 +25,7 @@ import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _helpers import assert_identical
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.exceptions import (
@@ -193,35 +194,12 @@ def _snapshot(est):
     return copy.deepcopy(vars(est))
 
 
-def _assert_identical(before, after, path="estimator"):
-    """Equal bit for bit (NaN equal to NaN), recursing into containers."""
-    assert type(before) is type(after), f"{path}: {type(before)} != {type(after)}"
-    if isinstance(before, np.ndarray):
-        assert (before.dtype, before.shape) == (after.dtype, after.shape), path
-        if before.dtype.kind == "O":
-            assert before.tolist() == after.tolist(), path
-        else:
-            assert before.tobytes() == after.tobytes(), path
-    elif isinstance(before, dict):
-        assert before.keys() == after.keys(), f"{path}: {before.keys() ^ after.keys()}"
-        for key in before:
-            _assert_identical(before[key], after[key], f"{path}[{key!r}]")
-    elif isinstance(before, list | tuple):
-        assert len(before) == len(after), path
-        for i, (a, b) in enumerate(zip(before, after, strict=True)):
-            _assert_identical(a, b, f"{path}[{i}]")
-    elif isinstance(before, float):
-        assert np.float64(before).tobytes() == np.float64(after).tobytes(), path
-    else:
-        assert before == after, path
-
-
 def _run_step(est, call, *args, **kwargs):
     """Run one call; an error must leave the estimator exactly as it was."""
     before = _snapshot(est)
     outcome = check_call(call, *args, **kwargs)
     if _raised(outcome):
-        _assert_identical(before, _snapshot(est))
+        assert_identical(before, _snapshot(est))
     return outcome
 
 
@@ -573,7 +551,7 @@ def test_predict_and_score_on_generated_input(
     for method in methods:
         check_call(method, X)
     check_call(est.score, X, y)
-    _assert_identical(before, _snapshot(est))  # prediction changes nothing
+    assert_identical(before, _snapshot(est))  # prediction changes nothing
 
 
 def test_partial_fit_is_not_available_for_lbfgs():
@@ -935,7 +913,7 @@ def test_huge_learning_rate_raises_and_leaves_the_model_as_it_was(
     assert isinstance(outcome, ValueError), "a learning rate of 1e300 did not raise"
     assert "non-finite" in str(outcome)
     assert re.search("smaller learning.rate", str(outcome))
-    _assert_identical(before, _snapshot(est))
+    assert_identical(before, _snapshot(est))
 
 
 # ----------------------------------------------------------------------
