@@ -27,9 +27,12 @@ Memory traffic, not arithmetic, bounds these updates, so the steppers make
 as few passes over the parameter vector as they can. They keep each decaying
 array divided by its running decay, ``v = s * V`` with ``s = mu**t``: the
 update ``v <- mu v - eta g`` becomes the single pass ``V <- V - (eta / s) g``
-instead of a scaling pass and an update pass, and the scale is folded back
-into the array whenever it grows too small (and by ``finish``). SGD takes
-1-3 passes per step and Adam 7 (scikit-learn's take about 7 and 12).
+instead of a scaling pass and an update pass. Before a scale would fall
+below a floor (1e-100 in float64, 1e-10 in float32) it is folded back into
+the array first, so ``eta / s`` never overflows however small the decay
+(``mu = 1e-320`` included); ``finish`` folds it back at the end of a call.
+SGD takes 1-3 passes per step and Adam 7 (scikit-learn's take about 7 and
+12).
 """
 
 import math
@@ -58,6 +61,22 @@ def _smallest_scale(dtype) -> float:
     return 1e-100 if np.dtype(dtype) == np.float64 else 1e-10
 
 
+def _decay_and_add(axpy, array, scale, decay, coef, x, tiny) -> float:
+    """Apply ``u <- decay * u + coef * x`` to ``u = scale * array``; return the scale.
+
+    The decay goes into the scale, so the update is one pass over ``array``.
+    When the scale would fall below ``tiny`` it is folded into ``array``
+    first (one more pass), so ``coef / scale`` stays finite for any decay in
+    [0, 1), however small.
+    """
+    scale *= decay
+    if scale < tiny:
+        array *= scale
+        scale = 1.0
+    axpy(x, array, a=coef / scale)
+    return scale
+
+
 class SGD:
     """Steps of SGD with classical or Nesterov momentum on ``state``."""
 
@@ -76,15 +95,14 @@ class SGD:
         if mu == 0.0:  # plain SGD: no velocity to keep
             axpy(grad, theta, a=-lr)
             return
-        self.scale *= mu
-        axpy(grad, self.velocity, a=-lr / self.scale)
+        self.scale = _decay_and_add(
+            axpy, self.velocity, self.scale, mu, -lr, grad, self.tiny
+        )
         if self.nesterov:
             axpy(self.velocity, theta, a=mu * self.scale)
             axpy(grad, theta, a=-lr)
         else:
             axpy(self.velocity, theta, a=self.scale)
-        if self.scale < self.tiny:
-            self.finish()
 
     def finish(self) -> dict:
         """Fold the running scale back into the state's arrays; return the state."""
@@ -122,14 +140,16 @@ class Adam:
         b1, b2 = self.beta_1, self.beta_2
         t = state["t"] = state["t"] + 1
         if b1 > 0.0:
-            self.scale_m *= b1
-            axpy(grad, self.m, a=(1.0 - b1) / self.scale_m)
+            self.scale_m = _decay_and_add(
+                axpy, self.m, self.scale_m, b1, 1.0 - b1, grad, self.tiny
+            )
         else:
             np.copyto(self.m, grad)
         np.square(grad, out=tmp)
         if b2 > 0.0:
-            self.scale_v *= b2
-            axpy(tmp, self.v, a=(1.0 - b2) / self.scale_v)
+            self.scale_v = _decay_and_add(
+                axpy, self.v, self.scale_v, b2, 1.0 - b2, tmp, self.tiny
+            )
         else:
             np.copyto(self.v, tmp)
         lr = state["learning_rate"] = self.lr0 * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
@@ -139,8 +159,6 @@ class Adam:
         tmp += self.epsilon / root
         np.divide(self.m, tmp, out=tmp)
         axpy(tmp, theta, a=-lr * self.scale_m / root)
-        if self.scale_m < self.tiny or self.scale_v < self.tiny:
-            self.finish()
 
     def finish(self) -> dict:
         """Fold the running scales back into the state's arrays; return the state."""
@@ -179,7 +197,10 @@ def end_epoch(
     ``t`` is the number of samples seen so far.
     """
     if state["solver"] == "sgd" and learning_rate == "invscaling":
-        state["learning_rate"] = float(learning_rate_init) / (t + 1) ** power_t
+        # exp(-power_t * log(t + 1)) underflows to 0 where (t + 1)**power_t
+        # would raise OverflowError
+        decay = math.exp(-power_t * math.log(t + 1)) if t else 1.0
+        state["learning_rate"] = float(learning_rate_init) * decay
 
 
 def on_plateau(state, *, learning_rate: str, **_) -> tuple[bool, str]:

@@ -216,6 +216,39 @@ def test_long_lived_stepper_matches_the_equations(hyper, solver, extra, dtype):
         assert_allclose(state["v"], expected_state[1], rtol=rtol, atol=rtol)
 
 
+@pytest.mark.parametrize(
+    ("solver", "param"),
+    [("sgd", "momentum"), ("adam", "beta_1"), ("adam", "beta_2")],
+)
+@pytest.mark.parametrize(
+    ("dtype", "tiny"),
+    [(np.float64, 1e-320), (np.float64, 1e-200), (np.float32, 1e-40)],
+)
+def test_tiny_decay_rates_step_like_zero(hyper, solver, param, dtype, tiny):
+    # A decay rate of 1e-320 is valid; the rescaled state must not overflow
+    # (1 / 1e-320 is inf) but step exactly as its neighbour 0 does, up to the
+    # size of the decay itself.
+    hyper["nesterovs_momentum"] = True
+    grads = np.random.default_rng(1).normal(size=(50, 6)).astype(dtype)
+    results = []
+    for value in (tiny, 0.0):
+        theta = np.linspace(-1, 1, 6).astype(dtype)
+        state = _optimizers.init_state(solver, 6, dtype, 0.1)
+        stepper = _optimizers.stepper(state, **{**hyper, param: value})
+        for g in grads:
+            stepper.step(theta, g)
+        stepper.finish()
+        arrays = [state[k] for k in ("velocity", "m", "v") if k in state]
+        assert all(np.isfinite(a).all() for a in [theta, *arrays])
+        results.append((theta, arrays))
+    (theta_tiny, state_tiny), (theta_zero, state_zero) = results
+    rtol = 1e-12 if dtype == np.float64 else 1e-6
+    assert_allclose(theta_tiny, theta_zero, rtol=rtol)
+    if solver == "adam":  # (with momentum 0, SGD keeps no velocity)
+        for a, b in zip(state_tiny, state_zero, strict=True):
+            assert_allclose(a, b, rtol=rtol, atol=1e-30)
+
+
 # ------------------------------------------------------------------ Adam
 
 
@@ -303,6 +336,16 @@ def test_invscaling_end_epoch(hyper, t, power_t, expected):
     state["learning_rate"] = 0.7  # overwritten, not divided
     assert _optimizers.end_epoch(state, t=t, **hyper) is None
     assert state["learning_rate"] == pytest.approx(expected, rel=RTOL)
+
+
+@pytest.mark.parametrize("power_t", [400.0, 1e10, 1e300])
+def test_invscaling_with_a_huge_power_t_decays_to_zero(hyper, power_t):
+    # (t + 1) ** power_t overflows a float (OverflowError); the rate it
+    # divides into is simply 0
+    hyper.update(learning_rate="invscaling", power_t=power_t)
+    state = _optimizers.init_state("sgd", 3, np.float64, 0.1)
+    _optimizers.end_epoch(state, t=1000, **hyper)
+    assert state["learning_rate"] == 0.0
 
 
 def test_invscaling_is_applied_by_end_epoch_only(theta, hyper):
