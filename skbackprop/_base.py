@@ -9,11 +9,11 @@ views derived from ``_theta`` on every access.
 """
 
 import numbers
-from contextlib import contextmanager
 from typing import ClassVar, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import check_scoring
@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_array, validate_data
 
 from . import _solvers
 from ._activations import HIDDEN
+from ._diagnostics import divergence_message, warn
 from ._layout import init_params
 from ._monitor import (
     CALLBACK_ATTRIBUTES,
@@ -94,25 +95,6 @@ def _validate_sample_weight(
             "ratios matter for the loss."
         )
     return cast
-
-
-def _divergence_message(solver, user_sample_weight, alpha) -> str:
-    """Say that the loss diverged, and what most likely made it."""
-    causes = ["scale the input features (e.g. with StandardScaler)"]
-    if solver != "lbfgs":
-        causes.insert(0, "use a smaller learning_rate_init")
-    if user_sample_weight is not None and alpha:
-        total = float(user_sample_weight.sum())
-        if not 1e-100 < total < 1e100:
-            causes.insert(
-                0,
-                f"rescale sample_weight (it sums to {total:g}, which makes the L2 "
-                f"term alpha / (2 * sum) = {alpha / (2 * total):g})",
-            )
-    return (
-        "The loss became non-finite (inf or NaN) during training: the "
-        f"optimization diverged. To fix it, {', or '.join(causes)}."
-    )
 
 
 class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEstimator):
@@ -317,22 +299,41 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
 
     # ------------------------------------------------------------------
     # Fitting
-    @contextmanager
-    def _rollback_on_error(self):
-        """Leave the estimator exactly as it was if fitting raises.
+    def _working_copy(self):
+        """Return a private copy of this estimator for one fit or partial_fit call.
 
-        The callback machinery's own attributes are left as they are: the
-        fit's teardown reads them after this returns.
+        It shares every value (parameters, fitted arrays) with this
+        estimator; the training code replaces values rather than changing
+        them in place, and trains copies of the arrays it updates.
         """
-        saved = dict(self.__dict__)
-        try:
-            yield
-        except BaseException:
-            kept = {k: v for k, v in self.__dict__.items() if k in CALLBACK_ATTRIBUTES}
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            self.__dict__.update(kept)
-            raise
+        work = object.__new__(type(self))
+        work.__dict__.update(self.__dict__)
+        return work
+
+    def _publish(self, work) -> None:
+        """Make ``work``'s state this estimator's, in one step.
+
+        The instance dictionary is replaced, not updated key by key, so a
+        reader in another thread sees the old state or the new one, never a
+        mix. The callback machinery's own attributes are kept as they are
+        now: the fit's teardown reads them after this.
+        """
+        state = {k: v for k, v in work.__dict__.items() if k not in CALLBACK_ATTRIBUTES}
+        current = self.__dict__
+        state.update({k: current[k] for k in CALLBACK_ATTRIBUTES if k in current})
+        self.__dict__ = state
+
+    def _fitted_view(self):
+        """Return the fitted state of this moment, for one prediction call.
+
+        A view shares this estimator's instance dictionary; a concurrent fit
+        publishes a new dictionary instead of changing that one, so every
+        attribute the call reads comes from the same fit.
+        """
+        view = object.__new__(type(self))
+        view.__dict__ = self.__dict__
+        view._check_fitted()
+        return view
 
     def _callback_tasks(self, incremental) -> CallbackTasks:
         """Open the callback task tree of this call (when anyone is listening)."""
@@ -363,53 +364,95 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         y_val=None,
         sample_weight_val=None,
     ):
+        """Train a working copy; publish it when training succeeds, then warn.
+
+        A call that raises leaves this estimator exactly as it was, and
+        readers in other threads see the old fitted state until the new one
+        is published.
+        """
+        if incremental and hasattr(self, "_theta"):
+            # scikit-learn's _fit_context skips this for a fitted partial_fit,
+            # but set_params may have changed any parameter since
+            self._validate_params_unless_skipped()
         tasks = self._callback_tasks(incremental)
+        work = self._working_copy()
         # scikit-learn's checks warn on inf - inf and casts of huge labels; the
         # fit detects every non-finite value itself and raises clearly
-        with self._rollback_on_error(), np.errstate(all="ignore"):
-            hidden = self._hidden_sizes()
-            first_pass = not hasattr(self, "_theta") or (
-                not self.warm_start and not incremental
-            )
-            data = self._validate_fit_data(
+        with np.errstate(all="ignore"):
+            messages = work._train(
                 X,
                 y,
                 sample_weight,
-                first_pass=first_pass,
+                tasks,
                 incremental=incremental,
                 classes=classes,
+                validation=(X_val, y_val, sample_weight_val),
             )
-            validation = self._validation_data(X_val, y_val, sample_weight_val, data)
-            user_sw = data.user_sample_weight
-            tasks.begin_fit(
-                X, y, None if user_sw is None else {"sample_weight": user_sw}
-            )
-            self.out_activation_ = self._out_activation()
-            layer_units = (data.X.shape[1], *hidden, data.Y.shape[1])
-            rng = check_random_state(self.random_state)
-            if first_pass:
-                self._initialize(layer_units, data.X.dtype, rng)
-            elif layer_units != self._layer_units:
-                raise ValueError(
-                    f"Cannot continue training a network with layer sizes "
-                    f"{self._layer_units} on data and hidden_layer_sizes that give "
-                    f"{layer_units}; set warm_start=False to start afresh."
-                )
-            try:
-                if self.solver == "lbfgs":
-                    self._fit_lbfgs(data, validation, tasks)
-                else:
-                    self._fit_stochastic(
-                        data, validation, tasks, rng, incremental, first_pass, (X, y)
-                    )
-            except _solvers.NonFiniteLossError:
-                raise ValueError(
-                    _divergence_message(
-                        self.solver, data.user_sample_weight, self.alpha
-                    )
-                ) from None
-            tasks.end_fit()
+        self._publish(work)
+        for message, category in messages:
+            warn(message, category)
+        tasks.end_fit()
         return self
+
+    def _train(
+        self, X, y, sample_weight, tasks, *, incremental, classes, validation
+    ) -> list:
+        """Validate the data and run the solver on this (working) estimator."""
+        hidden = self._hidden_sizes()
+        first_pass = not hasattr(self, "_theta") or (
+            not self.warm_start and not incremental
+        )
+        data = self._validate_fit_data(
+            X,
+            y,
+            sample_weight,
+            first_pass=first_pass,
+            incremental=incremental,
+            classes=classes,
+        )
+        validation = self._validation_data(*validation, data)
+        user_sw = data.user_sample_weight
+        tasks.begin_fit(X, y, None if user_sw is None else {"sample_weight": user_sw})
+        self.out_activation_ = self._out_activation()
+        layer_units = (data.X.shape[1], *hidden, data.Y.shape[1])
+        rng = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(layer_units, data.X.dtype, rng)
+        elif layer_units != self._layer_units:
+            raise ValueError(
+                f"Cannot continue training a network with layer sizes "
+                f"{self._layer_units} on data and hidden_layer_sizes that give "
+                f"{layer_units}; set warm_start=False to start afresh."
+            )
+        try:
+            if self.solver == "lbfgs":
+                return self._fit_lbfgs(data, validation, tasks)
+            return self._fit_stochastic(
+                data, validation, tasks, rng, incremental, first_pass, (X, y)
+            )
+        except _solvers.NonFiniteLossError:
+            raise ValueError(
+                divergence_message(**self._divergence_context(data))
+            ) from None
+
+    def _divergence_context(self, data) -> dict:
+        """Return what the divergence messages need to say what most likely failed."""
+        name = "sample_weight"
+        if getattr(self, "class_weight", None) is not None:
+            name = "class_weight" + (
+                "" if data.user_sample_weight is None else " and sample_weight"
+            )
+        return dict(
+            solver=self.solver,
+            weights=data.sample_weight,
+            weights_name=name,
+            alpha=self.alpha,
+            regression=self._y_numeric,
+        )
+
+    def _validate_params_unless_skipped(self):
+        if not get_config()["skip_parameter_validation"]:
+            self._validate_params()
 
     def _validate_fit_data(
         self, X, y, sample_weight, *, first_pass, incremental, classes
@@ -512,8 +555,8 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
                     Z[rows] = network.logits(theta, X[rows])
                     continue
                 value, Z[rows] = network.evaluate(theta, X[rows], Y[rows], sw)
-                data += value * weight
-            loss = data / total
+                data += value * (weight / total)  # (a fraction: no overflow)
+            loss = data
             if self.alpha:
                 W = theta[: layout.n_coefs]
                 loss += 0.5 * self.alpha * float(network.blas.dot(W, W)) / total

@@ -548,12 +548,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted classes (0/1 indicators for multilabel targets).
         """
-        self._check_fitted()
-        if self._label_type == "multilabel-indicator":
-            tail, dtype = (len(self.classes_),), int
+        est = self._fitted_view()
+        if est._label_type == "multilabel-indicator":
+            tail, dtype = (len(est.classes_),), int
         else:
-            tail, dtype = (), self.classes_.dtype
-        return self._predict_chunks(X, self._labels, tail, dtype)
+            tail, dtype = (), est.classes_.dtype
+        return est._predict_chunks(X, est._labels, tail, dtype)
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -570,9 +570,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             label, for multilabel targets). With ``loss='squared_error'`` and
             several classes, the logistic outputs normalised to sum to one.
         """
-        self._check_fitted()
-        n_columns = 2 if self._label_type == "binary" else len(self.classes_)
-        return self._predict_chunks(X, self._proba, (n_columns,), self._theta.dtype)
+        est = self._fitted_view()
+        n_columns = 2 if est._label_type == "binary" else len(est.classes_)
+        return est._predict_chunks(X, est._proba, (n_columns,), est._theta.dtype)
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``.

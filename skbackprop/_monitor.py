@@ -109,27 +109,33 @@ class CallbackTasks:
         if self.ctx is not None:
             self.ctx.call_on_fit_task_begin(estimator=self.estimator, **self.data)
 
-    def _state(self, theta):
-        return lambda: {"_theta": np.array(theta, dtype=self.estimator._theta.dtype)}
+    def begin(self, attributes):
+        """Start the next subtask (epoch or iteration).
 
-    def begin(self, theta):
-        """Start the next subtask (epoch or iteration) from parameters ``theta``."""
+        ``attributes()`` gives the fitted attributes of the estimator as if
+        fitting had stopped where this subtask begins (callbacks asking for
+        ``fitted_estimator`` get a copy of the estimator with them).
+        """
         if self.ctx is not None:
             self.current = self.ctx.subcontext(task_name=self.subtask_name)
             self.current.call_on_fit_task_begin(
                 estimator=self.estimator,
-                reconstruction_attributes=self._state(theta),
+                reconstruction_attributes=attributes,
                 **self.data,
             )
 
-    def end(self, theta) -> bool:
-        """End the current subtask at ``theta``; True if a callback asks to stop."""
+    def end(self, attributes) -> bool:
+        """End the current subtask; True if a callback asks to stop.
+
+        ``attributes()`` gives the fitted attributes as if fitting had
+        stopped here.
+        """
         if self.current is None:
             return False
         current, self.current = self.current, None
         return current.call_on_fit_task_end(
             estimator=self.estimator,
-            reconstruction_attributes=self._state(theta),
+            reconstruction_attributes=attributes,
             **self.data,
         )
 
@@ -148,20 +154,29 @@ class CallbackTasks:
 
 
 class Monitor:
-    """What the training loops call after each epoch or iteration."""
+    """What the training loops call as each epoch or iteration begins and ends.
 
-    def __init__(self, report, validation: Validation | None, tasks: CallbackTasks):
+    ``snapshot(state)`` returns the estimator's fitted attributes as if
+    training had stopped at ``state`` (the training state, see
+    ``_solvers.TrainingState``); it is called only when a callback asks for a
+    ``fitted_estimator``.
+    """
+
+    def __init__(
+        self, report, validation: Validation | None, tasks: CallbackTasks, snapshot
+    ):
         self.report, self.validation, self.tasks = report, validation, tasks
+        self.snapshot = snapshot
 
-    def begin(self, theta) -> None:
-        """Open the callback subtask of an epoch or iteration starting at ``theta``."""
-        self.tasks.begin(theta)
+    def begin(self, state) -> None:
+        """Open the callback subtask of an epoch or iteration starting at ``state``."""
+        self.tasks.begin(lambda: self.snapshot(state))
 
     def validate(self, theta):
         """``(score, objective)`` on the validation set, or None without one."""
         return None if self.validation is None else self.validation(theta)
 
-    def end(self, state, theta) -> bool:
+    def end(self, state) -> bool:
         """Print the progress line and run the callbacks; True to stop."""
         line = f"Iteration {state.n_iter}, loss = {state.loss:.8f}"
         if state.validation_scores:
@@ -170,7 +185,7 @@ class Monitor:
                 f", validation score = {state.validation_scores[-1]:.6f}"
             )
         self.report(line)
-        return self.tasks.end(theta)
+        return self.tasks.end(lambda: self.snapshot(state))
 
 
 def subset(data, rows):

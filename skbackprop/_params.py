@@ -53,12 +53,13 @@ class ParamViewsMixin:
         return hasattr(self, "_theta")
 
     def _views(self):
-        if not hasattr(self, "_theta"):
+        state = self.__dict__  # one read: theta and its layout from the same fit
+        if "_theta" not in state:
             raise AttributeError(
                 f"This {type(self).__name__} instance is not fitted yet; fit it "
                 "before reading or assigning coefs_ / intercepts_."
             )
-        return _layout(self._layer_units).unpack(self._theta)
+        return _layout(state["_layer_units"]).unpack(state["_theta"])
 
     @property
     def coefs_(self):

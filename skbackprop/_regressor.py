@@ -366,10 +366,8 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predicted values.
         """
-        self._check_fitted()
-        A = self._predict_chunks(
-            X, self._outputs, (self.n_outputs_,), self._theta.dtype
-        )
+        est = self._fitted_view()
+        A = est._predict_chunks(X, est._outputs, (est.n_outputs_,), est._theta.dtype)
         return A.ravel() if A.shape[1] == 1 else A
 
     def score(self, X, y, sample_weight=None):

@@ -19,6 +19,25 @@ class NonFiniteLossError(ArithmeticError):
     """The objective became inf or NaN: the optimisation diverged."""
 
 
+DIVERGENCE_FACTOR = 10.0
+
+
+def diverged(losses, tol: float) -> bool:
+    """Whether the epoch losses of one run show a diverging optimisation.
+
+    A run of two or more epochs diverged when its last loss is above its
+    first by more than ``tol`` and either no epoch improved on the first
+    (its lowest loss is the first) or the last loss is more than
+    ``DIVERGENCE_FACTOR`` times the first. Every loss here is >= 0.
+    """
+    if len(losses) < 2:
+        return False
+    first, last = losses[0], losses[-1]
+    if not last > first + tol:
+        return False
+    return min(losses) >= first or last > DIVERGENCE_FACTOR * first
+
+
 @dataclass
 class LbfgsResult:
     """Outcome of :func:`minimize_lbfgs`."""
@@ -130,6 +149,8 @@ class TrainingState:
         score, loss = metrics
         self.validation_scores.append(score)
         self.validation_loss_curve.append(loss)
+        if math.isnan(score):  # never the best (NaN > x is always False)
+            return
         if self.best_validation_score is None or score > self.best_validation_score:
             self.best_validation_score = score
             self.best_iteration = len(self.validation_scores)
@@ -188,7 +209,9 @@ def run_epoch(state, batches, order, network, stepper, grad) -> float:
     The epoch loss is the minibatch objectives averaged with weights
     proportional to each batch's share of the total sample weight (its share
     of the samples when unweighted); a batch of only zero-weight samples is
-    skipped. Raises NonFiniteLossError on divergence.
+    skipped. Each objective is multiplied by its share as a fraction, so the
+    running sum never exceeds the largest objective: finite objectives give
+    a finite epoch loss. Raises NonFiniteLossError on divergence.
     """
     theta, sw = state.theta, batches.sw
     total = batches.X.shape[0] if sw is None else float(sw.sum())
@@ -201,8 +224,10 @@ def run_epoch(state, batches, order, network, stepper, grad) -> float:
         if not math.isfinite(loss):
             raise NonFiniteLossError
         stepper.step(theta, grad)
-        epoch_loss += loss * share
-    return epoch_loss / total
+        epoch_loss += loss * (share / total)
+    if not math.isfinite(epoch_loss):
+        raise NonFiniteLossError
+    return epoch_loss
 
 
 def run_epochs(
@@ -240,10 +265,11 @@ def run_epochs(
     state.n_iter = 0
     try:
         for _ in range(max_iter):
-            monitor.begin(state.theta)
+            monitor.begin(state)
             if shuffle:
                 rng.shuffle(order)
             loss = run_epoch(state, batches, order, network, stepper, grad)
+            stepper.finish()  # state.opt exact at every epoch's end
             state.n_iter += 1
             state.t += n
             state.loss = loss
@@ -262,7 +288,7 @@ def _end_epoch(state, hyper, monitor, early_stopping) -> bool:
         state.record_validation(metrics, keep_best_theta=early_stopping)
     watch_validation = early_stopping and metrics is not None
     state.plateau.update(metrics[0] if watch_validation else -state.loss)
-    requested = monitor.end(state, state.theta)
+    requested = monitor.end(state)
     _optimizers.end_epoch(state.opt, t=state.t, **hyper)
     if requested:
         monitor.report("Stopping: a callback asked to stop.")

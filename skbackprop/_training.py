@@ -1,24 +1,36 @@
 """Solver wiring of the estimator shell: L-BFGS and the stochastic solvers.
 
-Training works on a private copy of the state (parameters, optimizer state,
-curves, early-stopping record) and commits it to the estimator only when the
-solver returns normally, so a failing call changes nothing. While it runs,
-``self._theta`` is the parameters being trained, so scorers and callbacks
-that predict through the estimator see the current network.
+``BaseBackprop._fit`` runs every call on a private working copy of the
+estimator and publishes the copy's state in one step when the call succeeds
+(see ``_base``), so the solvers here may set attributes freely: nobody else
+sees them until then. While a solver runs, the copy's ``_theta`` is the
+parameters being trained, so scorers that predict through it see the current
+network. The fitted attributes a run produces are computed in one place,
+:meth:`TrainingMixin._fitted_attributes`: for the final commit, and for the
+snapshots that callbacks receive after each epoch or iteration ("as if fit had
+stopped there"). Each solver returns the warnings to give once the new state
+is published, as ``(message, category)`` pairs.
 """
 
 import copy
 import functools
-import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from . import _optimizers, _solvers
-from ._monitor import Monitor, Validation, subset
+from ._diagnostics import rising_loss_message, warn
+from ._monitor import CALLBACK_ATTRIBUTES, Monitor, Validation, subset
 from ._network import Network
 from ._params import _layout
 from ._split import validation_split
+
+_VALIDATION_ATTRIBUTES = (
+    "validation_scores_",
+    "validation_loss_curve_",
+    "best_validation_score_",
+    "best_iteration_",
+)
 
 
 def _once(fn):
@@ -51,43 +63,92 @@ class TrainingMixin:
                 state.best_iteration = self.best_iteration_
         return state
 
-    def _commit_monitoring(self, state, monitored, incremental):
+    def _fitted_attributes(self, state, *, early, monitored, incremental) -> dict:
+        """Return the fitted attributes of a run that ends at ``state``.
+
+        With early stopping, the parameters are those of the best validation
+        score. L-BFGS runs keep no optimizer state (``state.opt`` is None).
+        """
+        theta = state.theta
+        if early and state.best_theta is not None:
+            theta = state.best_theta.copy()
+        attrs = {
+            "_theta": theta,
+            "n_iter_": state.n_iter,
+            "loss_": state.loss,
+            "loss_curve_": state.loss_curve,
+        }
+        if state.opt is None:
+            attrs["best_loss_"] = min(state.loss_curve, default=state.loss)
+        else:
+            attrs.update(
+                _best_theta=state.best_theta,
+                _opt_state=state.opt,
+                _no_improvement_count=state.plateau.count,
+                t_=state.t,
+                best_loss_=None if early else -state.plateau.best,
+            )
         if monitored:
-            self.validation_scores_ = state.validation_scores
-            self.validation_loss_curve_ = state.validation_loss_curve
-            self.best_validation_score_ = state.best_validation_score
-            self.best_iteration_ = state.best_iteration
+            attrs.update(
+                validation_scores_=state.validation_scores,
+                validation_loss_curve_=state.validation_loss_curve,
+                best_validation_score_=state.best_validation_score,
+                best_iteration_=state.best_iteration,
+            )
         elif not incremental:  # partial_fit keeps the last fit's record
-            self.validation_scores_ = self.validation_loss_curve_ = None
-            self.best_validation_score_ = self.best_iteration_ = None
+            attrs.update(dict.fromkeys(_VALIDATION_ATTRIBUTES))
+        return attrs
+
+    def _snapshot(self, state, **flags) -> dict:
+        """Return every fitted attribute as if training stopped at ``state``."""
+        attrs = {k: v for k, v in self.__dict__.items() if k not in CALLBACK_ATTRIBUTES}
+        attrs.update(copy.deepcopy(self._fitted_attributes(state, **flags)))
+        return attrs
+
+    def _nan_validation_warning(self, state, early):
+        """Warn when early stopping had no score to choose an epoch by."""
+        if early and state.validation_scores and state.best_iteration is None:
+            return [
+                (
+                    "Every validation score was NaN, so early stopping could not "
+                    "choose an epoch: the weights of the last epoch are kept. Check "
+                    "the scoring and the validation data.",
+                    UserWarning,
+                )
+            ]
+        return []
 
     # ------------------------------------------------------------------ L-BFGS
-    def _fit_lbfgs(self, data, validation, tasks):
+    def _fit_lbfgs(self, data, validation, tasks) -> list:
         network = self._network(data.X.shape[0], data.X.dtype)
         grad = np.empty_like(self._theta)
         X, Y, sw = data.X, data.Y, data.sample_weight
+        monitored = validation is not None
         state = _solvers.TrainingState(
             theta=self._theta, loss_curve=list(self.loss_curve_ or [])
         )
-        self._monitoring_state(state, validation is not None)
-        monitor = Monitor(self._report, validation, tasks)
+        self._monitoring_state(state, monitored)
+        flags = dict(early=False, monitored=monitored, incremental=False)
+        snapshot = functools.partial(self._snapshot, **flags)
+        monitor = Monitor(self._report, validation, tasks, snapshot)
 
         def objective(theta):
             return network.loss_and_grad(theta, X, Y, sw, grad)
 
         def on_iteration(theta, loss):
+            state.theta = theta
             state.n_iter += 1
             state.loss = loss
             state.loss_curve.append(loss)
             metrics = monitor.validate(theta)
             if metrics is not None:
-                state.record_validation(metrics, keep_best_theta=False, theta=theta)
-            stop = monitor.end(state, theta)
+                state.record_validation(metrics, keep_best_theta=False)
+            stop = monitor.end(state)
             if not stop:
-                monitor.begin(theta)
+                monitor.begin(state)
             return stop
 
-        monitor.begin(self._theta)
+        monitor.begin(state)
         try:
             with np.errstate(all="ignore"):
                 res = _solvers.minimize_lbfgs(
@@ -100,20 +161,25 @@ class TrainingMixin:
                 )
         finally:
             tasks.close()
-        if not res.converged:
-            warnings.warn(
+        state.theta, state.n_iter, state.loss = res.theta, res.n_iter, res.loss
+        self.__dict__.update(self._fitted_attributes(state, **flags))
+        if res.converged:
+            return []
+        if res.n_iter == 0:
+            message = (
+                f"lbfgs could not take a single step from the initial weights "
+                f"({res.message}); the model is untrained. Scale the input features "
+                "(e.g. with StandardScaler)"
+                + (", and the targets," if self._y_numeric else "")
+                + " or check the sample weights."
+            )
+        else:
+            message = (
                 f"lbfgs failed to converge after {res.n_iter} iteration(s): "
                 f"{res.message}. Increase the number of iterations (max_iter) or "
-                "the number of function evaluations (max_fun), or scale the data.",
-                ConvergenceWarning,
-                stacklevel=3,
+                "the number of function evaluations (max_fun), or scale the data."
             )
-        self._theta = res.theta
-        self.n_iter_ = res.n_iter
-        self.loss_ = res.loss
-        self.loss_curve_ = state.loss_curve
-        self.best_loss_ = min(self.loss_curve_, default=res.loss)
-        self._commit_monitoring(state, validation is not None, incremental=False)
+        return [(message, ConvergenceWarning)]
 
     # ------------------------------------------------------------- stochastic
     def _hyper(self) -> dict:
@@ -132,10 +198,9 @@ class TrainingMixin:
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn(
+            warn(
                 f"Got batch_size={self.batch_size} larger than the {n_samples} "
-                "samples; it is going to be clipped.",
-                stacklevel=3,
+                "samples; it is going to be clipped."
             )
         return int(np.clip(self.batch_size, 1, n_samples))
 
@@ -209,14 +274,20 @@ class TrainingMixin:
         )
         return train_data, validation
 
-    def _fit_stochastic(self, data, validation, tasks, rng, incremental, fresh, raw):
+    def _fit_stochastic(
+        self, data, validation, tasks, rng, incremental, fresh, raw
+    ) -> list:
         # partial_fit is one epoch on the data given: no hold-out, no stopping
         early = self.early_stopping and not incremental
         if early and validation is None:
             data, validation = self._early_stopping_split(data, rng, raw, tasks)
-        state = self._start_state(incremental, early, fresh, validation is not None)
+        monitored = validation is not None
+        state = self._start_state(incremental, early, fresh, monitored)
         self._theta = state.theta
+        flags = dict(early=early, monitored=monitored, incremental=incremental)
+        snapshot = functools.partial(self._snapshot, **flags)
         batch_size = self._batch_size(data.X.shape[0])
+        first_epoch = len(state.loss_curve)
         try:
             with np.errstate(all="ignore"):
                 converged = _solvers.run_epochs(
@@ -232,35 +303,34 @@ class TrainingMixin:
                     rng=rng,
                     incremental=incremental,
                     early_stopping=early,
-                    monitor=Monitor(self._report, validation, tasks),
+                    monitor=Monitor(self._report, validation, tasks, snapshot),
                 )
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=3)
-            converged = True
+            converged = None
         finally:
             tasks.close()
         if not np.isfinite(state.theta).all():
             raise _solvers.NonFiniteLossError
-        self._commit(state, early, validation is not None, incremental)
-        if not converged:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=3,
+        self.__dict__.update(self._fitted_attributes(state, **flags))
+        messages = self._nan_validation_warning(state, early)
+        losses = state.loss_curve[first_epoch:]
+        if converged is None:
+            messages.append(("Training interrupted by user.", UserWarning))
+        elif _solvers.diverged(losses, self.tol):
+            messages.append(
+                (
+                    rising_loss_message(
+                        losses, first_epoch + 1, **self._divergence_context(data)
+                    ),
+                    ConvergenceWarning,
+                )
             )
-
-    def _commit(self, state, early, monitored, incremental) -> None:
-        if early and state.best_theta is not None:
-            self._theta = state.best_theta.copy()
-        else:
-            self._theta = state.theta
-        self._best_theta = state.best_theta
-        self._opt_state = state.opt
-        self._no_improvement_count = state.plateau.count
-        self.n_iter_ = state.n_iter
-        self.t_ = state.t
-        self.loss_ = state.loss
-        self.loss_curve_ = state.loss_curve
-        self.best_loss_ = None if early else -state.plateau.best
-        self._commit_monitoring(state, monitored, incremental)
+        elif not converged:
+            messages.append(
+                (
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+            )
+        return messages

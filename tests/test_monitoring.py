@@ -357,7 +357,10 @@ def test_callable_scorer_gets_the_users_data(digits, val_weights):
     )
     assert len(calls) == clf.n_iter_ == len(clf.validation_scores_)
     for estimator, X_, y_, sample_weight in calls:
-        assert estimator is clf
+        # a private working copy with that epoch's weights: the fitted estimator
+        # itself only changes when the fit is complete
+        assert type(estimator) is type(clf) and estimator is not clf
+        assert estimator.get_params() == clf.get_params()
         assert X_ is Xv_df  # as passed: a DataFrame with its columns
         assert y_ is yv_series
         assert_allclose(sample_weight, val_weights)
