@@ -78,11 +78,22 @@ def _validate_sample_weight(
         )
     if (sw < 0).any():
         raise ValueError(f"{name} must not contain negative values")
-    if not sw.any():
+    return _check_weights(sw, dtype, name)
+
+
+def _check_weights(weights, dtype, name) -> np.ndarray:
+    """Cast non-negative float64 weights to ``dtype``, refusing unusable ones.
+
+    Weights that are all zero, that all round to zero in ``dtype`` or whose
+    sum overflows it raise a ValueError naming ``name`` (what the weights
+    come from: ``sample_weight``, ``class_weight``, ...).
+    """
+    if not weights.any():
         raise ValueError(
-            f"{name} must contain at least one non-zero number (weights are all zero)."
+            f"{name} must give at least one sample a non-zero weight (the weights "
+            "are all zero)."
         )
-    cast = sw.astype(dtype)
+    cast = weights.astype(dtype)
     if not cast.any():
         raise ValueError(
             f"{name} values are too small for {np.dtype(dtype).name} data: they all "
@@ -91,8 +102,8 @@ def _validate_sample_weight(
     if not (np.isfinite(cast).all() and np.isfinite(cast.sum())):
         raise ValueError(
             f"{name} is too large for {np.dtype(dtype).name} data (largest "
-            f"{sw.max():g}, sum {sw.sum():g}): rescale the weights; only their "
-            "ratios matter for the loss."
+            f"{weights.max():g}, sum {weights.sum():g}): rescale the weights; only "
+            "their ratios matter for the loss."
         )
     return cast
 
@@ -438,10 +449,8 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
     def _divergence_context(self, data) -> dict:
         """Return what the divergence messages need to say what most likely failed."""
         name = "sample_weight"
-        if getattr(self, "class_weight", None) is not None:
-            name = "class_weight" + (
-                "" if data.user_sample_weight is None else " and sample_weight"
-            )
+        if data.sample_weight is not data.user_sample_weight:  # class weights
+            name = _class_weight_name(data.user_sample_weight, name)
         return dict(
             solver=self.solver,
             weights=data.sample_weight,
@@ -459,15 +468,17 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
     ) -> FitData:
         X, y = self._validate_X_y(X, y, reset=first_pass)
         if not first_pass:
-            X = X.astype(self._theta.dtype, copy=False)
+            X = _cast(X, self._theta.dtype, "X")
         Y = self._encode_targets(
             y, first_pass=first_pass, incremental=incremental, classes=classes
         )
-        Y = self._contiguous_targets(Y, X.dtype)
+        Y = self._contiguous_targets(Y, X.dtype, "y")
         user_sw = _validate_sample_weight(sample_weight, X.shape[0], X.dtype)
         sample_weight = self._apply_class_weight(Y, user_sw, incremental)
-        if sample_weight is not None:
-            sample_weight = sample_weight.astype(X.dtype, copy=False)
+        if sample_weight is not user_sw:
+            sample_weight = _check_weights(
+                sample_weight, X.dtype, _class_weight_name(user_sw, "sample_weight")
+            )
         return FitData(X, Y, sample_weight, user_sw)
 
     def _validate_X_y(self, X, y, *, reset):
@@ -484,10 +495,12 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         )
 
     @staticmethod
-    def _contiguous_targets(Y, dtype):
+    def _contiguous_targets(Y, dtype, name):
         # class indicators stay boolean (an eighth of the memory); the loss
         # arithmetic casts them exactly
-        return np.ascontiguousarray(Y, dtype=bool if Y.dtype == bool else dtype)
+        if Y.dtype == bool:
+            return np.ascontiguousarray(Y)
+        return np.ascontiguousarray(_cast(Y, dtype, name))
 
     def _validation_data(self, X_val, y_val, sample_weight_val, data):
         """Validate the user-supplied validation set; None when there is none."""
@@ -505,9 +518,9 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             Xv, yv = self._validate_X_y(X_val, y_val, reset=False)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"Invalid validation data (X_val, y_val): {exc}") from None
-        Xv = Xv.astype(data.X.dtype, copy=False)
+        Xv = _cast(Xv, data.X.dtype, "X_val")
         Yv = self._encode_validation_targets(yv, data)
-        Yv = self._contiguous_targets(Yv, Xv.dtype)
+        Yv = self._contiguous_targets(Yv, Xv.dtype, "y_val")
         swv = _validate_sample_weight(
             sample_weight_val,
             Xv.shape[0],
@@ -515,10 +528,16 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             name="sample_weight_val",
             rows="X_val",
         )
-        swv = self._weight_by_class(Yv, swv)
-        if swv is not None:
-            swv = swv.astype(Xv.dtype, copy=False)
-        return Validation(self, Xv, Yv, swv, lambda: (X_val, y_val), self._scorer())
+        weighted = self._weight_by_class(Yv, swv)
+        if weighted is not swv:
+            name = _class_weight_name(swv, "sample_weight_val", "y_val")
+            swv = _check_weights(weighted, Xv.dtype, name)
+        scorer = self._scorer()
+        self._check_validation_size(Xv.shape[0], scorer)
+        return Validation(self, Xv, Yv, swv, lambda: (X_val, y_val), scorer)
+
+    def _check_validation_size(self, n_val, scorer):
+        """Raise when the score is undefined for ``n_val`` validation samples."""
 
     def _scorer(self):
         """None (the estimator's score), 'loss', or a scikit-learn scorer."""
@@ -526,11 +545,14 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             return self.scoring
         return check_scoring(self, scoring=self.scoring)
 
-    def _validation_metrics(self, theta, X, Y, sample_weight) -> tuple[float, float]:
+    def _validation_metrics(
+        self, theta, X, Y, sample_weight, with_score=True
+    ) -> tuple[float, float]:
         """``(score, objective)`` of ``theta`` on validation data, by row chunks.
 
-        The score is the estimator's ``score`` metric; the objective is the
-        training objective (loss plus L2 term) evaluated on these rows.
+        The score is the estimator's ``score`` metric (NaN without
+        ``with_score``); the objective is the training objective (loss plus L2
+        term) evaluated on these rows.
         """
         layout = _layout(self._layer_units)
         n = X.shape[0]
@@ -560,7 +582,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             if self.alpha:
                 W = theta[: layout.n_coefs]
                 loss += 0.5 * self.alpha * float(network.blas.dot(W, W)) / total
-            if not np.isfinite(Z).all():
+            if not (with_score and np.isfinite(Z).all()):
                 return np.nan, loss
             return self._score_logits(Z, Y, sample_weight), loss
 
@@ -591,6 +613,28 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _class_weight_name(sample_weight, sample_weight_name, targets="y") -> str:
+    """Name the weights that class_weight makes (for error messages)."""
+    if sample_weight is None:
+        return "class_weight" if targets == "y" else f"class_weight on {targets}"
+    return f"class_weight times {sample_weight_name}"
+
+
+def _cast(A, dtype, name):
+    """Cast ``A`` (dense or sparse) to ``dtype``; values it cannot hold raise."""
+    if A.dtype == dtype:
+        return A
+    cast = A.astype(dtype)
+    values = cast.data if sp.issparse(cast) else cast
+    if not _all_finite(values):
+        raise ValueError(
+            f"{name} has values too large for {np.dtype(dtype).name}, the dtype of "
+            "the model (set by the data of its first fit): scale them, or fit on "
+            "float64 data."
+        )
+    return cast
 
 
 def _all_finite(X: np.ndarray) -> bool:

@@ -45,15 +45,13 @@ def warn(message: str, category: type[Warning] = UserWarning) -> None:
     if frame is None:  # called from nowhere outside (cannot happen from user code)
         warnings.warn(message, category, stacklevel=2)
         return
-    module_globals = frame.f_globals
     warnings.warn_explicit(
         message,
         category,
         frame.f_code.co_filename,
         frame.f_lineno,
         module="skbackprop",
-        registry=module_globals.setdefault("__warningregistry__", {}),
-        module_globals=module_globals,
+        registry=frame.f_globals.setdefault("__warningregistry__", {}),
     )
 
 

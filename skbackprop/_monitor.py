@@ -76,7 +76,9 @@ class Validation:
     def __call__(self, theta) -> tuple[float, float]:
         """Score and objective of the network ``theta`` on the validation set."""
         est = self.estimator
-        score, loss = est._validation_metrics(theta, self.X, self.Y, self.sample_weight)
+        score, loss = est._validation_metrics(
+            theta, self.X, self.Y, self.sample_weight, with_score=self.scorer is None
+        )
         if self.scorer == "loss":
             score = -loss
         elif self.scorer is not None:

@@ -20,6 +20,25 @@ def _check_numeric(y, name) -> None:
         )
 
 
+def _r2(y_true, y_pred, sample_weight) -> float:
+    """R², with targets too large to square scaled down first.
+
+    R² does not change when targets and predictions are scaled alike; the
+    scale is a power of two, an exact operation.
+    """
+    with np.errstate(all="ignore"):
+        score = r2_score(y_true, y_pred, sample_weight=sample_weight)
+        if not np.isfinite(score):
+            y_true = np.asarray(y_true, dtype=float)
+            top = max(np.abs(y_true).max(), np.abs(y_pred).max())
+            if np.isfinite(top) and top > 1.0:
+                scale = 2.0 ** -np.ceil(np.log2(top))
+                score = r2_score(
+                    y_true * scale, y_pred * scale, sample_weight=sample_weight
+                )
+    return float(score)
+
+
 class BackpropRegressor(RegressorMixin, BaseBackprop):
     """Multilayer perceptron regressor trained by backpropagation.
 
@@ -282,7 +301,17 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         A = ACTIVATIONS[self.out_activation_](Z)
         if not np.isfinite(A).all():
             return np.nan
-        return float(r2_score(Y, A, sample_weight=sample_weight))
+        return _r2(Y, A, sample_weight)
+
+    def _check_validation_size(self, n_val, scorer):
+        """R² needs two validation samples; say so before training."""
+        r2 = scorer is None or getattr(scorer, "_score_func", None) is r2_score
+        if n_val < 2 and r2:
+            raise ValueError(
+                f"X_val has {n_val} sample: R² (the validation score) is undefined "
+                "for fewer than 2 samples. Give X_val at least 2 samples, or "
+                "choose another scoring (e.g. scoring='loss')."
+            )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -391,18 +420,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         score : float
             R² (uniform average over outputs).
         """
-        y_pred = self.predict(X)
-        with np.errstate(all="ignore"):
-            score = r2_score(y, y_pred, sample_weight=sample_weight)
-            if not np.isfinite(score):
-                y_true = np.asarray(y, dtype=float)
-                top = max(np.abs(y_true).max(), np.abs(y_pred).max())
-                if np.isfinite(top) and top > 1.0:
-                    scale = 2.0 ** -np.ceil(np.log2(top))
-                    score = r2_score(
-                        y_true * scale, y_pred * scale, sample_weight=sample_weight
-                    )
-        return float(score)
+        return _r2(y, self.predict(X), sample_weight)
 
     def _outputs(self, Z):
         """Predictions from logits ``Z`` (overwritten); raises if they overflow."""

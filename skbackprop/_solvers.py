@@ -149,7 +149,7 @@ class TrainingState:
         score, loss = metrics
         self.validation_scores.append(score)
         self.validation_loss_curve.append(loss)
-        if math.isnan(score):  # never the best (NaN > x is always False)
+        if not math.isfinite(score):  # NaN or inf is never the best
             return
         if self.best_validation_score is None or score > self.best_validation_score:
             self.best_validation_score = score

@@ -110,7 +110,7 @@ class TrainingMixin:
         if early and state.validation_scores and state.best_iteration is None:
             return [
                 (
-                    "Every validation score was NaN, so early stopping could not "
+                    "No validation score was finite, so early stopping could not "
                     "choose an epoch: the weights of the last epoch are kept. Check "
                     "the scoring and the validation data.",
                     UserWarning,
