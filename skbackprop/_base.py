@@ -8,13 +8,14 @@ numbers, curves and labels -- and ``coefs_`` / ``intercepts_`` are per-layer
 views derived from ``_theta`` on every access.
 """
 
+import functools
 import numbers
 from typing import ClassVar, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
@@ -37,6 +38,24 @@ from ._params import ParamViewsMixin, _layout
 from ._training import TrainingMixin
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+def partial_fit_context(method):
+    """Wrap ``partial_fit`` like scikit-learn's ``_fit_context``, validating always.
+
+    ``_fit_context`` validates the parameters only on a call that finds the
+    estimator unfitted, but ``set_params`` may change any of them between
+    calls; this checks them on every call.
+    """
+    in_context = _fit_context(prefer_skip_nested_validation=True)(method)
+
+    @functools.wraps(method)
+    def partial_fit(self, *args, **kwargs):
+        if hasattr(self, "_theta") and not get_config()["skip_parameter_validation"]:
+            self._validate_params()
+        return in_context(self, *args, **kwargs)
+
+    return partial_fit
 
 
 class FitData(NamedTuple):
@@ -381,10 +400,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         readers in other threads see the old fitted state until the new one
         is published.
         """
-        if incremental and hasattr(self, "_theta"):
-            # scikit-learn's _fit_context skips this for a fitted partial_fit,
-            # but set_params may have changed any parameter since
-            self._validate_params_unless_skipped()
         tasks = self._callback_tasks(incremental)
         work = self._working_copy()
         # scikit-learn's checks warn on inf - inf and casts of huge labels; the
@@ -458,10 +473,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             alpha=self.alpha,
             regression=self._y_numeric,
         )
-
-    def _validate_params_unless_skipped(self):
-        if not get_config()["skip_parameter_validation"]:
-            self._validate_params()
 
     def _validate_fit_data(
         self, X, y, sample_weight, *, first_pass, incremental, classes

@@ -4,6 +4,7 @@ import numbers
 from typing import ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
@@ -17,7 +18,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import column_or_1d
 
 from ._activations import ACTIVATIONS
-from ._base import BaseBackprop
+from ._base import BaseBackprop, partial_fit_context
 
 _SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 
@@ -258,6 +259,14 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     # ------------------------------------------------------------------
     # Targets
     def _encode_targets(self, y, *, first_pass, incremental, classes):
+        if sp.issparse(y):
+            # a multilabel indicator matrix, as scikit-learn's MLP accepts
+            if type_of_target(y) != "multilabel-indicator":
+                raise ValueError(
+                    "A sparse y must be a multilabel indicator matrix (0s and 1s, "
+                    f"one column per label); got a {type_of_target(y)} one."
+                )
+            y = y.toarray()
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         _check_label_types(y, "y")
@@ -511,7 +520,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         )
 
     @available_if(lambda est: est._check_solver())
-    @_fit_context(prefer_skip_nested_validation=True)
+    @partial_fit_context
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 

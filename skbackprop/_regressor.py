@@ -3,6 +3,7 @@
 from typing import ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
@@ -10,14 +11,27 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
 from ._activations import ACTIVATIONS
-from ._base import BaseBackprop
+from ._base import BaseBackprop, partial_fit_context
 
 
-def _check_numeric(y, name) -> None:
+def _check_dense(y, name) -> None:
+    if sp.issparse(y):
+        raise TypeError(
+            f"{name} is a sparse matrix; BackpropRegressor needs dense targets: "
+            f"pass {name}.toarray()."
+        )
+
+
+def _target_matrix(y, name) -> np.ndarray:
+    """Check the targets; return them as an ``(n_samples, n_outputs)`` array."""
+    _check_dense(y, name)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
     if y.dtype.kind not in "biuf":
         raise ValueError(
             f"{name} must hold numbers for regression; got dtype {y.dtype}."
         )
+    return y.reshape(len(y), -1)
 
 
 def _r2(y_true, y_pred, sample_weight) -> float:
@@ -240,10 +254,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         self.output_activation = output_activation
 
     def _encode_targets(self, y, *, first_pass, incremental, classes):
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        _check_numeric(y, "y")
-        Y = y.reshape(len(y), -1)
+        Y = _target_matrix(y, "y")
         self._check_loss_and_targets(Y)
         if not first_pass and Y.shape[1] != self.n_outputs_:
             raise ValueError(
@@ -254,10 +265,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     def _encode_validation_targets(self, y_val, data):
         """Encode y_val like this fit's targets."""
-        if y_val.ndim == 2 and y_val.shape[1] == 1:
-            y_val = column_or_1d(y_val, warn=True)
-        _check_numeric(y_val, "y_val")
-        Y = y_val.reshape(len(y_val), -1)
+        Y = _target_matrix(y_val, "y_val")
         if Y.shape[1] != data.Y.shape[1]:
             raise ValueError(
                 f"y_val has {Y.shape[1]} outputs but y has {data.Y.shape[1]}."
@@ -362,7 +370,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         )
 
     @available_if(lambda est: est._check_solver())
-    @_fit_context(prefer_skip_nested_validation=True)
+    @partial_fit_context
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
 
@@ -420,6 +428,7 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
         score : float
             R² (uniform average over outputs).
         """
+        _check_dense(y, "y")
         return _r2(y, self.predict(X), sample_weight)
 
     def _outputs(self, Z):
