@@ -610,6 +610,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         self.n_outputs_ = layer_units[-1]
         factor = 2.0 if self.activation == "logistic" else 6.0
         self._theta = init_params(layout, rng, dtype, factor)
+        self._use_initial_layers(layout, self._theta)
         self._opt_state = None
         self._best_theta = None
         self.n_iter_ = 0

@@ -51,6 +51,11 @@ def _check_label_types(labels, name) -> None:
         )
 
 
+def _text(labels) -> str:
+    """Labels as numpy prints them (``[0 1 2]``), as scikit-learn's messages do."""
+    return str(np.asarray(labels))
+
+
 class BackpropClassifier(ClassifierMixin, BaseBackprop):
     """Multilayer perceptron classifier trained by backpropagation.
 
@@ -305,10 +310,10 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             where = "the data" if classes is None else "classes"
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes; {where} "
-                f"contains {len(labels)} class(es): {list(labels)}."
+                f"contains {len(labels)} class(es): {_text(labels)}."
             )
         if classes is not None and not np.isin(unique_labels(y), labels).all():
-            raise ValueError(f"y has labels that are not in classes={list(labels)}")
+            raise ValueError(f"y has labels that are not in classes={_text(labels)}")
         self.classes_ = labels
         self._label_type = "binary" if len(labels) == 2 else "multiclass"
 
@@ -339,22 +344,22 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             unique_labels(classes), self.classes_
         ):
             raise ValueError(
-                f"classes={list(unique_labels(classes))} is not the same as on the "
-                f"first call, was: {list(self.classes_)}"
+                f"classes={_text(unique_labels(classes))} is not the same as on the "
+                f"first call, was: {_text(self.classes_)}"
             )
         labels = unique_labels(y)
         if incremental:
             unseen = np.setdiff1d(labels, self.classes_)
             if len(unseen):
                 raise ValueError(
-                    f"y has classes not in classes_: {list(unseen)}; classes_ is "
-                    f"{list(self.classes_)}."
+                    f"y has classes not in classes_: {_text(unseen)}; classes_ is "
+                    f"{_text(self.classes_)}."
                 )
         elif not np.array_equal(labels, self.classes_):
             raise ValueError(
                 "warm_start can only be used where y has the same classes as in the "
-                f"previous call to fit. Previously got {list(self.classes_)}, y has "
-                f"{list(labels)}."
+                f"previous call to fit. Previously got {_text(self.classes_)}, y has "
+                f"{_text(labels)}."
             )
 
     def _class_index(self, Y):
@@ -412,7 +417,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         if unknown:
             raise ValueError(
                 f"class_weight has keys {sorted(map(repr, unknown))} that are not "
-                f"classes; the classes are {classes}."
+                f"classes; the classes are {_text(self.classes_)}."
             )
         weights = np.array(
             [self.class_weight.get(c, 1.0) for c in classes], dtype=float

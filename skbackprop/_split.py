@@ -121,8 +121,9 @@ def validation_split(
     )
     if n_groups < 4:
         raise ValueError(
-            f"The validation set is too small: the data has {n_groups} distinct "
-            f"sample(s) with positive weight; {advice}"
+            f"The validation set is too small: the data has {n_groups} "
+            f"sample{'' if n_groups == 1 else 's'} (counting identical samples "
+            f"once, and only those with positive weight); {advice}"
         )
     if n_groups - n_val < 2:
         raise ValueError(

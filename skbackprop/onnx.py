@@ -89,6 +89,8 @@ except ImportError as exc:
         "pip install 'skbackprop[onnx]'"
     ) from exc
 
+from sklearn.utils.validation import check_is_fitted
+
 from ._classifier import BackpropClassifier
 from ._regressor import BackpropRegressor
 
@@ -225,6 +227,7 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
     skl2onnx (1.20 included) names the columns after the class indices that
     ``nocl`` gives and fails; they are named ``i0``, ``i1``, ... here.
     """
+    check_is_fitted(model)
     options = scope.get_options(model, {"zipmap": True, "nocl": False})
     if options["zipmap"] != "columns" or not options["nocl"]:
         return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
@@ -292,6 +295,12 @@ def _convert_classifier(scope, operator, container):
 
 # ----------------------------------------------------------------------
 # Regressor
+def _parse_regressor(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's parser of a one-output model, for a fitted regressor only."""
+    check_is_fitted(model)
+    return _parse_sklearn_simple_model(scope, model, inputs, custom_parsers)
+
+
 def _regressor_shapes(operator):
     """Declare the ``(n_samples, n_outputs)`` output of a BackpropRegressor."""
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
@@ -335,6 +344,7 @@ def register():
         "SkbackpropBackpropRegressor",
         _regressor_shapes,
         _convert_regressor,
+        parser=_parse_regressor,
     )
 
 

@@ -527,11 +527,46 @@ def test_coefs_and_intercepts_are_views_of_theta(binary_data):
     assert not clf._theta[: clf.coefs_[0].size].any()
 
 
-def test_weights_unavailable_before_fit():
-    clf = _clf()
+def _with_initial_weights(X, **params):
+    clf = _clf(hidden_layer_sizes=(4,), solver="sgd", shuffle=False, **params)
     assert not hasattr(clf, "coefs_")
-    with pytest.raises(AttributeError):
-        clf.coefs_ = [np.zeros((2, 2))]
+    # scikit-learn's MLP tests set weights this way before partial_fit: a list
+    # first, then layer by layer
+    clf.coefs_ = [0, 0]
+    clf.coefs_[0] = np.full((X.shape[1], 4), 0.1)
+    clf.coefs_[1] = np.full((4, 1), -0.2)
+    clf.intercepts_ = [np.zeros(4), np.ones(1)]
+    assert not hasattr(clf, "n_iter_")  # still unfitted
+    return clf
+
+
+def test_weights_assigned_before_fit_start_the_first_fit(binary_data):
+    X, y = binary_data
+    a = _with_initial_weights(X, random_state=0).partial_fit(X, y, classes=[0, 1])
+    b = _with_initial_weights(X, random_state=1).partial_fit(X, y, classes=[0, 1])
+    assert_array_equal(a._theta, b._theta)  # the random draw is not used
+    assert "_initial_coefs" not in vars(a)  # used once
+    random = _clf(hidden_layer_sizes=(4,), solver="sgd", shuffle=False, random_state=0)
+    random.partial_fit(X, y, classes=[0, 1])
+    assert not np.array_equal(a._theta, random._theta)
+    tiny_step = _with_initial_weights(X, learning_rate_init=1e-12).fit(X, y)
+    assert_allclose(tiny_step.coefs_[0], 0.1, atol=1e-9)
+    assert_allclose(tiny_step.intercepts_[1], 1.0, atol=1e-9)
+
+
+def test_weights_assigned_before_fit_are_checked_by_it(binary_data):
+    X, y = binary_data
+    wrong = _clf(hidden_layer_sizes=(4,), max_iter=1)
+    wrong.coefs_ = [np.zeros((X.shape[1], 5)), np.zeros((5, 1))]
+    with pytest.raises(ValueError, match=re.escape("coefs_[0] must have shape")):
+        wrong.fit(X, y)
+    assert not hasattr(wrong, "n_iter_")  # a failed first fit leaves it unfitted
+    short = _clf(hidden_layer_sizes=(4,), max_iter=1)
+    short.intercepts_ = [np.zeros(4)]
+    with pytest.raises(ValueError, match="intercepts_ needs 2 arrays for this net"):
+        short.fit(X, y)
+    with pytest.raises(TypeError, match="coefs_ must be a list of arrays"):
+        _clf().coefs_ = np.float64(1.0)
 
 
 @ignore_convergence
