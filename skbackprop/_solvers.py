@@ -98,19 +98,34 @@ class Plateau:
     An epoch counts as no improvement when its score is below
     ``best + tol`` (or NaN); ``best`` itself moves on any increase. This is
     scikit-learn's rule, applied to the validation score or to ``-loss``.
+
+    Early stopping also passes the validation loss (the training objective on
+    the validation set): an epoch whose loss falls below ``best_loss - tol``
+    counts as progress too. A score such as accuracy moves in steps of
+    ``1 / n_validation``, far larger than ``tol``, and stays flat while the
+    network is still learning (a network that predicts one class for every
+    sample until its outputs cross 0.5 scores the same for dozens of epochs);
+    the loss shows that learning. Overfitting raises the validation loss, so
+    it still stops training.
     """
 
     tol: float
     n_iter_no_change: float
     best: float = -np.inf
     count: int = 0
+    best_loss: float = np.inf
 
-    def update(self, score: float) -> bool:
-        """Record ``score``; return True when it is a new best."""
-        if score >= self.best + self.tol:
-            self.count = 0
-        else:
-            self.count += 1
+    def update(self, score: float, loss: float | None = None) -> bool:
+        """Record an epoch's ``score`` (and validation ``loss``, if watched).
+
+        Return True when ``score`` is a new best.
+        """
+        progress = score >= self.best + self.tol
+        if loss is not None:
+            progress = progress or loss <= self.best_loss - self.tol
+            if loss < self.best_loss:
+                self.best_loss = loss
+        self.count = 0 if progress else self.count + 1
         if score > self.best:
             self.best = score
             return True
@@ -151,7 +166,16 @@ class TrainingState:
         self.validation_loss_curve.append(loss)
         if not math.isfinite(score):  # NaN or inf is never the best
             return
-        if self.best_validation_score is None or score > self.best_validation_score:
+        best = self.best_validation_score
+        # ties go to the epoch with the lower validation loss
+        if (
+            best is None
+            or score > best
+            or (
+                score == best
+                and loss < self.validation_loss_curve[self.best_iteration - 1]
+            )
+        ):
             self.best_validation_score = score
             self.best_iteration = len(self.validation_scores)
             if keep_best_theta:
@@ -287,7 +311,10 @@ def _end_epoch(state, hyper, monitor, early_stopping) -> bool:
     if metrics is not None:
         state.record_validation(metrics, keep_best_theta=early_stopping)
     watch_validation = early_stopping and metrics is not None
-    state.plateau.update(metrics[0] if watch_validation else -state.loss)
+    if watch_validation:
+        state.plateau.update(*metrics)
+    else:
+        state.plateau.update(-state.loss)
     requested = monitor.end(state)
     _optimizers.end_epoch(state.opt, t=state.t, **hyper)
     if requested:
@@ -295,7 +322,11 @@ def _end_epoch(state, hyper, monitor, early_stopping) -> bool:
         return True
     if not state.plateau.stalled:
         return False
-    what = "Validation score" if watch_validation else "Training loss"
+    what = (
+        "Neither validation score nor validation loss"
+        if watch_validation
+        else "Training loss"
+    )
     stop, action = _optimizers.on_plateau(state.opt, **hyper)
     monitor.report(
         f"{what} did not improve more than tol={state.plateau.tol:f} for "

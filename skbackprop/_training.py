@@ -236,6 +236,7 @@ class TrainingMixin:
             self.n_iter_no_change,
             -np.inf if best is None else best,
             self._no_improvement_count,
+            min(state.validation_loss_curve or [np.inf]) if early else np.inf,
         )
         return state
 

@@ -734,7 +734,11 @@ def test_early_stopping_stops_on_plateau(noisy_multiclass_data):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clf = _clf(
-            solver="adam", early_stopping=True, n_iter_no_change=2, max_iter=500
+            solver="adam",
+            learning_rate_init=0.01,
+            early_stopping=True,
+            n_iter_no_change=2,
+            max_iter=500,
         ).fit(X, y)
     assert clf.n_iter_ < 500
     assert len(clf.validation_scores_) == clf.n_iter_

@@ -385,10 +385,11 @@ def test_callable_scorer_on_the_internal_split(digits):
 
     clf = _clf(
         scoring=scorer,
+        learning_rate_init=0.05,
         early_stopping=True,
         validation_fraction=0.2,
         n_iter_no_change=2,
-        max_iter=60,
+        max_iter=100,
     ).fit(X_df, y_series)
     X_val, y_val = seen[-1]
     assert isinstance(X_val, pd.DataFrame)
@@ -479,16 +480,25 @@ def test_validation_loss_on_training_rows_is_the_training_loss(digits):
 
 def test_early_stopping_on_x_val_restores_the_best_weights(digits):
     X, y, Xv, yv = digits
-    clf = _clf(early_stopping=True, n_iter_no_change=2, max_iter=100)
+    # (early stopping watches the validation score and loss: with a small
+    # learning rate the loss would keep falling for a long time)
+    clf = _clf(
+        learning_rate_init=0.05, early_stopping=True, n_iter_no_change=2, max_iter=100
+    )
     clf.fit(X, y, X_val=Xv, y_val=yv)
     scores = clf.validation_scores_
     assert clf.n_iter_ == len(scores) > clf.best_iteration_
     assert clf.best_validation_score_ == max(scores)
-    assert clf.best_iteration_ == scores.index(max(scores)) + 1
+    # among the epochs with the best score, the one with the lowest loss
+    tied = [k for k, score in enumerate(scores) if score == max(scores)]
+    losses = clf.validation_loss_curve_
+    assert clf.best_iteration_ == min(tied, key=losses.__getitem__) + 1
     assert clf.score(Xv, yv) == pytest.approx(clf.best_validation_score_, abs=1e-12)
     # the weights are those of the best epoch, not of the last one
-    at_best = _clf(max_iter=clf.best_iteration_).fit(X, y, X_val=Xv, y_val=yv)
-    at_last = _clf(max_iter=clf.n_iter_).fit(X, y, X_val=Xv, y_val=yv)
+    at_best = _clf(learning_rate_init=0.05, max_iter=clf.best_iteration_)
+    at_best.fit(X, y, X_val=Xv, y_val=yv)
+    at_last = _clf(learning_rate_init=0.05, max_iter=clf.n_iter_)
+    at_last.fit(X, y, X_val=Xv, y_val=yv)
     for W, W_best in zip(clf.coefs_, at_best.coefs_, strict=True):
         assert_array_equal(W, W_best)
     assert not np.array_equal(clf.coefs_[0], at_last.coefs_[0])
@@ -546,7 +556,10 @@ def test_warm_start_continues_the_curves(digits, solver):
     assert clf.validation_loss_curve_[:3] == first_losses
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     scores = clf.validation_scores_
-    assert clf.best_iteration_ == scores.index(max(scores)) + 1
+    # among the epochs with the best score, the one with the lowest loss
+    tied = [k for k, score in enumerate(scores) if score == max(scores)]
+    losses = clf.validation_loss_curve_
+    assert clf.best_iteration_ == min(tied, key=losses.__getitem__) + 1
 
 
 def test_partial_fit_keeps_the_last_fits_validation_record(digits):
@@ -629,6 +642,7 @@ def test_verbose_early_stopping_ends_with_one_stopping_line(digits, capsys, solv
     X, y, Xv, yv = digits
     clf = _clf(
         solver=solver,
+        learning_rate_init=0.1,
         early_stopping=True,
         n_iter_no_change=1,
         max_iter=200,

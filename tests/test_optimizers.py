@@ -453,6 +453,22 @@ def test_plateau_nan_counts_as_no_improvement():
     assert p.best == 0.5
 
 
+def test_plateau_counts_a_falling_validation_loss_as_progress():
+    # early stopping passes the validation loss too: a flat score (accuracy
+    # moves in steps of 1 / n_validation) while the loss still falls by more
+    # than tol is progress
+    p = Plateau(tol=0.01, n_iter_no_change=1)
+    p.update(0.5, 1.0)
+    assert p.update(0.5, 0.98) is False  # not a new best score...
+    assert p.count == 0  # ...but progress: the loss fell by 0.02
+    p.update(0.5, 0.975)  # fell by only 0.005 < tol
+    assert (p.count, p.best_loss) == (1, 0.975)
+    p.update(0.5, 0.99)
+    assert p.count == 2 and p.stalled
+    p.update(0.5, 0.96)  # below the best loss 0.975 by more than tol
+    assert p.count == 0
+
+
 def test_plateau_zero_tol():
     p = Plateau(tol=0.0, n_iter_no_change=0)
     p.update(1.0)
