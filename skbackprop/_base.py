@@ -252,15 +252,15 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         return True
 
     def _validate_X(self, X):
-        """Validate X for prediction and cast it to the model's dtype.
+        """Validate X for prediction, in any numeric dtype.
 
-        A plain 2-D float array of the right width, with nothing but finite
-        values, for a model fitted without feature names, needs none of
-        ``validate_data``'s conversions; checking just that much keeps
-        single-row predictions fast. Anything else takes the full path, which
-        also raises the errors.
+        The conversion to the model's dtype is left to the caller, chunk by
+        chunk, so that it never copies all of X at once. A plain 2-D float
+        array of the right width, with nothing but finite values, for a model
+        fitted without feature names, needs none of ``validate_data``'s
+        conversions; checking just that much keeps single-row predictions
+        fast. Anything else takes the full path, which also raises the errors.
         """
-        dtype = self._theta.dtype
         if (
             type(X) is np.ndarray
             and X.ndim == 2
@@ -270,17 +270,22 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             and not hasattr(self, "feature_names_in_")
             and _all_finite(X)
         ):
-            return X.astype(dtype, copy=False)
-        X = validate_data(
-            self, X, accept_sparse=_ACCEPT_SPARSE, dtype=_FLOAT_DTYPES, reset=False
+            return X
+        return validate_data(
+            self, X, accept_sparse=_ACCEPT_SPARSE, dtype="numeric", reset=False
         )
-        return X.astype(dtype, copy=False)
 
     # ------------------------------------------------------------------
     # Prediction
-    def _chunk_rows(self) -> int:
-        """Rows per chunk when predicting: the widest layer near 2**20 values."""
-        return max(1, _PREDICT_CHUNK_VALUES // max(self._layer_units))
+    def _chunk_rows(self, X=None) -> int:
+        """Rows per chunk: the widest array a chunk needs near 2**20 values.
+
+        Those are the layers' outputs and, for dense X, the chunk of X itself
+        (a copy when it is converted); a sparse chunk stays sparse, so very
+        wide sparse X does not shrink the chunks.
+        """
+        widths = self._layer_units[1:] if sp.issparse(X) else self._layer_units
+        return max(1, _PREDICT_CHUNK_VALUES // max(widths))
 
     def _check_fitted(self):
         """Raise check_is_fitted's error, without its cost, when not fitted."""
@@ -303,7 +308,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         with np.errstate(all="ignore"):  # scikit-learn's check warns on inf - inf
             X = self._validate_X(X)
         theta, n = self._theta, X.shape[0]
-        chunk = self._chunk_rows()
+        chunk = self._chunk_rows(X)
         if sp.issparse(X) and n > chunk:
             X = X.tocsr()
         network = Network(
@@ -317,7 +322,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         with np.errstate(all="ignore"):
             for start in range(0, n, chunk):
                 rows = slice(start, min(start + chunk, n))
-                z = network.logits(theta, X[rows])
+                z = network.logits(theta, X[rows].astype(theta.dtype, copy=False))
                 if not _all_finite(z):
                     raise ValueError(
                         "The network's output is not finite for some samples: their "
@@ -567,7 +572,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         """
         layout = _layout(self._layer_units)
         n = X.shape[0]
-        chunk = self._chunk_rows()
+        chunk = self._chunk_rows(X)
         network = Network(
             layout,
             activation=self.activation,

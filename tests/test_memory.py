@@ -155,3 +155,58 @@ def test_partial_fit_over_many_small_batches_keeps_memory_flat(
         f"batches, of which loss_curve_ ~{curve / 1024:.1f} KiB"
     )
     assert growth - curve < 100 * 1024
+
+
+@pytest.mark.parametrize(
+    ("model_dtype", "X_dtype"),
+    [(np.float64, np.float32), (np.float64, np.int8), (np.float32, np.float64)],
+)
+def test_prediction_converts_other_dtypes_chunk_by_chunk(model_dtype, X_dtype):
+    # 400,000 x 100: a whole-array conversion to float64 would take 305 MiB
+    rng = np.random.default_rng(0)
+    X_train = rng.standard_normal((500, 100)).astype(model_dtype)
+    clf = BackpropClassifier(hidden_layer_sizes=(50,), max_iter=2, random_state=0)
+    clf.fit(X_train, X_train[:, 0] > 0)
+    X = np.empty((400_000, 100), dtype=X_dtype)
+    for start in range(0, len(X), 50_000):
+        X[start : start + 50_000] = rng.integers(-3, 4, size=(50_000, 100))
+    out, peak = _traced(clf.predict_proba, X)
+    converted = 400_000 * 100 * np.dtype(model_dtype).itemsize
+    print(
+        f"{np.dtype(X_dtype).name} X on a {np.dtype(model_dtype).name} model: "
+        f"output {out.nbytes / MiB:.1f} MiB, traced peak {peak / MiB:.1f} MiB"
+    )
+    assert peak <= 2 * out.nbytes + 64 * MiB < converted
+    sample = slice(0, 1000)
+    direct = clf.predict_proba(X[sample].astype(model_dtype))
+    rtol = 1e-12 if model_dtype == np.float64 else 1e-5  # (BLAS blocking)
+    np.testing.assert_allclose(out[sample], direct, rtol=rtol)
+
+
+def test_wide_sparse_input_is_predicted_in_large_chunks(monkeypatch):
+    # a chunk of sparse rows stays sparse: its size is set by the hidden
+    # widths, not by the 200,000 features (which would make it 5 rows)
+    import scipy.sparse as sp
+
+    from skbackprop import _base
+
+    rng = np.random.default_rng(0)
+    width = 200_000
+    rows, columns = np.repeat(np.arange(2000), 5), rng.integers(0, width, 10_000)
+    X = sp.csr_matrix((rng.random(10_000), (rows, columns)), shape=(2000, width))
+    y = np.arange(2000) % 2
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(16,), solver="sgd", momentum=0, max_iter=1, random_state=0
+    )
+    clf.fit(X, y)
+    calls = []
+    logits = _base.Network.logits
+    monkeypatch.setattr(
+        _base.Network,
+        "logits",
+        lambda self, theta, X: calls.append(X.shape[0]) or logits(self, theta, X),
+    )
+    proba = clf.predict_proba(X)
+    assert calls == [2000]
+    monkeypatch.undo()
+    np.testing.assert_allclose(proba[:5], clf.predict_proba(X[:5]), rtol=1e-12)
