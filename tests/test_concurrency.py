@@ -1,12 +1,15 @@
 """One fitted model used from many threads, and model selection in parallel.
 
 Promises: a fitted model shared by 8 threads predicting concurrently gives
-exactly the answers of sequential calls (and is left unchanged), and
-``GridSearchCV(n_jobs=2)`` with joblib's threading and loky backends gives
-exactly the result of ``n_jobs=1``.
+exactly the answers of sequential calls (and is left unchanged); while one
+thread's fit or partial_fit runs -- and fails, or succeeds -- the others go on
+predicting with the old fitted state or the new one, never a mix and never an
+error; and ``GridSearchCV(n_jobs=2)`` with joblib's threading and loky
+backends gives exactly the result of ``n_jobs=1``.
 """
 
 import hashlib
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -142,6 +145,88 @@ def test_threads_on_identical_input_agree(shared_models, inputs):
         results = list(pool.map(run, range(N_THREADS)))
     for result in results:
         assert np.array_equal(result, expected)
+
+
+# ---------------------------------------------------------------------------
+# Readers while another thread trains
+
+
+def _read_while(read, answers, work):
+    """Run ``work()`` while 4 threads keep calling ``read()``; return what they saw.
+
+    ``answers`` are the acceptable outputs (the old and the new model's);
+    anything else -- an exception, another output -- is returned.
+    """
+    stop = threading.Event()
+    seen = []
+
+    def reader():
+        while not stop.is_set():
+            try:
+                out = read()
+            except Exception as exc:  # any error is a finding
+                seen.append(repr(exc))
+                continue
+            if not any(np.array_equal(out, a) for a in answers):
+                seen.append(f"an output of neither model, shape {out.shape}")
+
+    readers = [threading.Thread(target=reader) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the GIL allows
+    for thread in readers:
+        thread.start()
+    try:
+        work()
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+        sys.setswitchinterval(interval)
+    return seen
+
+
+def test_failing_partial_fit_never_disturbs_readers():
+    rng = np.random.default_rng(3)
+    X = _features(rng, 300)
+    y, _ = _targets(X)
+    model = BackpropRegressor(hidden_layer_sizes=(32,), solver="sgd", max_iter=5)
+    model.fit(X, y)
+    before = _state_digest(model)
+    answer = model.predict(X[:50])
+    nan_batch = X[:40].copy()
+    nan_batch[3, 2] = np.nan  # refused by validation
+    huge_targets = y[:40] * 1e200  # accepted; the loss overflows while training
+
+    def fail_repeatedly():
+        for _ in range(40):
+            with pytest.raises(ValueError, match="NaN"):
+                model.partial_fit(nan_batch, y[:40])
+            with pytest.raises(ValueError, match="diverged"):
+                model.partial_fit(X[:40], huge_targets)
+
+    assert _read_while(lambda: model.predict(X[:50]), [answer], fail_repeatedly) == []
+    assert _state_digest(model) == before
+
+
+def test_refits_swap_in_whole_models():
+    # refits alternate between two network shapes; a reader must get the
+    # answer of one model or the other (mixing one's weights with the other's
+    # layer sizes fails to reshape, or predicts nonsense)
+    rng = np.random.default_rng(4)
+    X = _features(rng, 300)
+    _, y = _targets(X)
+    shapes = [(8,), (30, 5)]
+    model = BackpropClassifier(max_iter=4, batch_size=10, random_state=0)
+    answers = [
+        model.set_params(hidden_layer_sizes=h).fit(X, y).predict_proba(X[:50])
+        for h in shapes
+    ]
+
+    def refit():
+        for k in range(20):
+            model.set_params(hidden_layer_sizes=shapes[k % 2]).fit(X, y)
+
+    assert _read_while(lambda: model.predict_proba(X[:50]), answers, refit) == []
 
 
 # ---------------------------------------------------------------------------
