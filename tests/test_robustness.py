@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from _helpers import assert_identical
 from hypothesis import given
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.exceptions import (
     ConvergenceWarning,
     NotFittedError,
@@ -1024,3 +1025,270 @@ def test_minibatches_of_zero_weight_samples_are_skipped(solver):
         dropped = BackpropClassifier(**params).fit(X[4:], y[4:])
     np.testing.assert_allclose(weighted._theta, dropped._theta, rtol=1e-12)
     np.testing.assert_allclose(weighted.loss_curve_, dropped.loss_curve_, rtol=1e-12)
+
+
+# ----------------------------------------------------------------------
+# class_weight: the checks sample_weight gets
+
+CLASS_WEIGHT_VALUES = (0.0, 5e-324, 1e-300, 1e-10, 1.0, 3.0, 1e10, 1e300, 1e308)
+
+
+@given(
+    solver=st.sampled_from(SOLVERS),
+    alpha=st.sampled_from((0.0, 1e-4)),
+    class_weight=st.one_of(
+        st.just("balanced"),
+        st.dictionaries(
+            st.sampled_from((0, 1, 2)),
+            st.sampled_from(CLASS_WEIGHT_VALUES),
+            min_size=1,
+            max_size=3,
+        ),
+    ),
+    sample_weight=st.sampled_from(("none", "first class only", "all", "huge")),
+    validation=st.sampled_from(("none", "one class", "all classes")),
+)
+def test_class_weight_gives_a_model_or_an_error_naming_it(
+    solver, alpha, class_weight, sample_weight, validation
+):
+    X, y, _ = _clean_data()
+    sw = {
+        "none": None,
+        "first class only": (y == 0).astype(float),
+        "all": np.linspace(0.5, 2.0, len(y)),
+        "huge": np.full(len(y), 1e300),
+    }[sample_weight]
+    rows = {"none": None, "one class": y == 1, "all classes": slice(0, 9)}[validation]
+    val = {} if rows is None else {"X_val": X[rows], "y_val": y[rows]}
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(3,),
+        solver=solver,
+        alpha=alpha,
+        class_weight=class_weight,
+        max_iter=3,
+        random_state=0,
+    )
+    outcome = _run_step(clf, clf.fit, X, y, sample_weight=sw, match="weight", **val)
+    if not _raised(outcome):
+        check_call(clf.predict_proba, X)
+        return
+    message = str(outcome)
+    if "diverged" in message:  # an extreme total weight with alpha > 0
+        assert "rescale class_weight" in message or "rescale sample_weight" in message
+    else:
+        assert "class_weight" in message or "sample_weight" in message
+
+
+def test_class_weight_cases_of_the_issue():
+    X, y, _ = _clean_data()
+    y = y % 2
+    clf = BackpropClassifier(hidden_layer_sizes=(3,), max_iter=3, random_state=0)
+    with pytest.raises(ValueError, match="class_weight must give at least one"):
+        clf.set_params(class_weight={0: 0, 1: 0}).fit(X, y)
+    with pytest.raises(ValueError, match="class_weight times sample_weight"):
+        clf.set_params(class_weight={0: 0, 1: 1}).fit(X, y, sample_weight=1.0 - y)
+    with pytest.raises(ValueError, match="class_weight on y_val"):
+        clf.fit(X, y, X_val=X[y == 0], y_val=y[y == 0])
+    with pytest.raises(ValueError, match="class_weight is too large"):
+        clf.set_params(class_weight={0: 1e308, 1: 1e308}).fit(X, y)
+    with pytest.raises(ValueError, match="rescale class_weight"):
+        clf.set_params(class_weight={0: 1e-300, 1: 1e-300}, solver="lbfgs").fit(X, y)
+    assert not hasattr(clf, "n_iter_")
+    # huge but summable weights train as their ratios say
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        big = clf.set_params(class_weight={0: 1e300, 1: 1e300}).fit(X, y)
+        unit = clone(clf).set_params(class_weight={0: 1.0, 1: 1.0}, alpha=0.0)
+        big.set_params(alpha=0.0).fit(X, y)
+        unit.fit(X, y)
+    assert big.n_iter_ > 0
+    np.testing.assert_allclose(big._theta, unit._theta, rtol=1e-7, atol=1e-10)
+
+
+# ----------------------------------------------------------------------
+# set_params between partial_fit calls
+
+BAD_PARAMS = [
+    {"activation": "softsign"},
+    {"loss": "hinge"},
+    {"beta_1": 1.0},
+    {"beta_2": -0.1},
+    {"learning_rate_init": -0.01},
+    {"momentum": 2.0},
+    {"learning_rate": "cyclic"},
+    {"power_t": -1.0},
+    {"epsilon": 0.0},
+    {"alpha": -1.0},
+    {"batch_size": 0},
+]
+
+
+@pytest.mark.parametrize("kind", ("clf-log_loss", "reg-squared_error"))
+@pytest.mark.parametrize("bad", BAD_PARAMS, ids=lambda p: next(iter(p)))
+def test_partial_fit_validates_parameters_on_every_call(kind, bad):
+    X, _, _ = _clean_data()
+    est, y = _make(kind, solver="adam")
+    est.partial_fit(X, y, **({"classes": [0, 1, 2]} if kind[:3] == "clf" else {}))
+    before = _snapshot(est)
+    est.set_params(**bad)
+    (name,) = bad
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):
+        est.partial_fit(X, y)
+    assert_identical(_snapshot(est), {**before, name: bad[name]})
+
+
+# ----------------------------------------------------------------------
+# Sparse targets
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sparse_multilabel_targets_train_as_dense_ones(solver):
+    X, y, _ = _clean_data()
+    Y = np.column_stack([y == 0, y == 1, X[:, 0] > 0]).astype(int)
+    params = dict(hidden_layer_sizes=(3,), solver=solver, max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        dense = BackpropClassifier(**params).fit(X, Y)
+        sparse = BackpropClassifier(**params).fit(
+            X, sp.csr_matrix(Y), X_val=X[:9], y_val=sp.csr_matrix(Y[:9])
+        )
+    np.testing.assert_array_equal(sparse._theta, dense._theta)
+    assert sparse.score(X, sp.csr_matrix(Y)) == dense.score(X, Y)
+    if solver != "lbfgs":
+        sparse.partial_fit(X, sp.csr_matrix(Y))
+    with pytest.raises(ValueError, match="sparse y must be a multilabel indicator"):
+        BackpropClassifier().fit(X, sp.csr_matrix(y[:, None] + 5))
+
+
+def test_sparse_regression_targets_are_refused_clearly():
+    X, _, y = _clean_data()
+    Y = sp.csr_matrix(np.column_stack([y, -y]))
+    reg = BackpropRegressor(hidden_layer_sizes=(3,), max_iter=2)
+    for call in (
+        lambda: reg.fit(X, Y),
+        lambda: reg.fit(X, Y.toarray(), X_val=X, y_val=Y),
+    ):
+        with pytest.raises(TypeError, match=r"sparse matrix.*\.toarray\(\)"):
+            call()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, Y.toarray())
+    with pytest.raises(TypeError, match="y is a sparse matrix"):
+        reg.score(X, Y)
+
+
+# ----------------------------------------------------------------------
+# Assigning coefs_ / intercepts_
+
+
+@st.composite
+def layer_values(draw, shape):
+    kind = draw(
+        st.sampled_from(
+            (
+                "float",
+                "int",
+                "bool",
+                "complex",
+                "object",
+                "strings",
+                "huge",
+                "special",
+                "shape",
+                "nested",
+            )
+        )
+    )
+    if kind == "shape":
+        shape = (shape[0] + 1, *shape[1:])
+    value = draw(hnp.arrays(np.float64, shape, elements=st.floats(-2, 2)))
+    if kind == "int":
+        return value.astype(int)
+    if kind == "bool":
+        return value > 0
+    if kind == "complex":
+        return value + draw(st.sampled_from((0j, 1j)))
+    if kind == "object":
+        return value.astype(object)
+    if kind == "strings":
+        return value.astype(str) if value.size else np.array([["a"]])
+    if kind == "huge":
+        return value * 1e300
+    if kind == "special" and value.size:
+        _inject_specials(draw, value)
+    if kind == "nested":
+        return value.tolist()
+    return value
+
+
+@given(
+    dtype=st.sampled_from((np.float64, np.float32)),
+    which=st.sampled_from(("coefs_", "intercepts_")),
+    whole=st.booleans(),
+    data=st.data(),
+)
+def test_assigned_weights_are_used_exactly_or_refused_naming_the_layer(
+    dtype, which, whole, data
+):
+    X, y, _ = _clean_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = BackpropClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+        clf.fit(X.astype(dtype), y)
+    layers = [layer.copy() for layer in getattr(clf, which)]
+    index = data.draw(st.integers(0, len(layers) - 1))
+    value = data.draw(layer_values(layers[index].shape))
+    before = _snapshot(clf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # ComplexWarning, RuntimeWarning, ...
+        try:
+            if whole:
+                setattr(clf, which, [*layers[:index], value, *layers[index + 1 :]])
+            else:
+                getattr(clf, which)[index] = value
+        except (TypeError, ValueError) as exc:
+            assert f"{which}[{index}]" in str(exc), str(exc)
+            assert_identical(before, _snapshot(clf))
+            return
+    got = getattr(clf, which)[index]
+    assert got.dtype == dtype and np.isfinite(got).all()
+    np.testing.assert_array_equal(got, np.asarray(value).astype(dtype))
+    check_call(clf.predict_proba, X)
+
+
+# ----------------------------------------------------------------------
+# Tiny decay rates and messages
+
+
+@pytest.mark.parametrize(
+    ("param", "solver"), [("momentum", "sgd"), ("beta_1", "adam"), ("beta_2", "adam")]
+)
+@pytest.mark.parametrize(("dtype", "tiny"), [(np.float64, 1e-320), (np.float32, 1e-40)])
+def test_tiny_decay_rates_train_as_zero_does(param, solver, dtype, tiny):
+    X, y, _ = _clean_data()
+    X = X.astype(dtype)
+    models = []
+    for value in (tiny, 0.0):
+        clf = BackpropClassifier(
+            hidden_layer_sizes=(3,), solver=solver, max_iter=20, random_state=0
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            models.append(clf.set_params(**{param: value}).fit(X, y))
+    tiny_model, zero_model = models
+    for value in tiny_model._opt_state.values():
+        if isinstance(value, np.ndarray):
+            assert np.isfinite(value).all()
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    np.testing.assert_allclose(tiny_model._theta, zero_model._theta, rtol=rtol)
+
+
+def test_labels_in_messages_are_printed_as_numpy_prints_them():
+    X, y, _ = _clean_data()
+    clf = BackpropClassifier(hidden_layer_sizes=(3,), solver="sgd")
+    clf.partial_fit(X, y % 2, classes=np.array([0, 1]))
+    with pytest.raises(ValueError) as error:
+        clf.partial_fit(X, y)
+    message = str(error.value)
+    assert "[2]" in message and "[0 1]" in message
+    assert "np.int64" not in message
