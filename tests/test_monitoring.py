@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import sklearn
+from _helpers import assert_identical
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import xlogy
 from sklearn.datasets import load_digits
@@ -1033,3 +1034,164 @@ def test_callbacks_with_a_validation_set(digits):
 def test_set_callbacks_explains_the_needed_scikit_learn(Estimator):
     with pytest.raises(ImportError, match=r"scikit-learn >= 1\.9"):
         Estimator().set_callbacks(Recorder())
+
+
+# ----------------------------------------------------------------------
+# Validation data that cannot be scored, and validation sets too small
+
+
+def test_r2_on_one_validation_sample_is_refused_up_front(regression_split):
+    X, Y, Xv, Yv = regression_split
+    reg = _reg(early_stopping=True)
+    for scoring in (None, "r2"):
+        with pytest.raises(ValueError, match="undefined for fewer than 2 samples"):
+            reg.set_params(scoring=scoring).fit(X, Y, X_val=Xv[:1], y_val=Yv[:1])
+    assert not hasattr(reg, "n_iter_")
+    # a score that is defined on one sample is fine, without warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.set_params(scoring="loss").fit(X, Y, X_val=Xv[:1], y_val=Yv[:1])
+        clf = _clf(early_stopping=True)
+        X_digits, y_digits, Xv_digits, yv_digits = load_digits_split()
+        clf.fit(X_digits, y_digits, X_val=Xv_digits[:1], y_val=yv_digits[:1])
+
+
+def load_digits_split():
+    X, y = load_digits(n_class=4, return_X_y=True)
+    X = X / 16
+    return X[:300], y[:300], X[300:450], y[300:450]
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_a_nan_score_is_never_the_best(digits, solver):
+    X, y, Xv, yv = digits
+    calls = []
+
+    def once_nan(estimator, X_, y_):
+        calls.append(1)
+        return (
+            math.nan if len(calls) == 1 else accuracy_score(y_, estimator.predict(X_))
+        )
+
+    clf = _clf(solver=solver, scoring=once_nan, early_stopping=True, max_iter=8)
+    clf.fit(X, y, X_val=Xv, y_val=yv)
+    assert math.isnan(clf.validation_scores_[0])
+    assert math.isfinite(clf.best_validation_score_)
+    assert clf.best_validation_score_ == max(clf.validation_scores_[1:])
+    assert clf.best_iteration_ > 1
+
+
+def test_no_finite_score_at_all_warns_and_keeps_the_last_weights(digits):
+    X, y, Xv, yv = digits
+    clf = _clf(scoring=lambda *_: math.nan, early_stopping=True, max_iter=30)
+    with pytest.warns(UserWarning, match="No validation score was finite"):
+        clf.fit(X, y, X_val=Xv, y_val=yv)
+    assert clf.best_validation_score_ is None and clf.best_iteration_ is None
+    last = _clf(scoring=lambda *_: math.nan, max_iter=clf.n_iter_)
+    last.fit(X, y, X_val=Xv, y_val=yv)
+    assert_array_equal(clf._theta, last._theta)
+
+
+def test_validation_targets_near_1e300_are_scored_like_score(regression_split):
+    X, Y, Xv, Yv = regression_split
+    reg = _reg().fit(X, Y, X_val=Xv, y_val=Yv * 1e300)
+    assert np.isfinite(reg.validation_scores_).all()
+    assert reg.validation_scores_[-1] == pytest.approx(
+        reg.score(Xv, Yv * 1e300), rel=1e-12
+    )
+
+
+def test_validation_values_beyond_float32_are_refused(regression_split):
+    X, Y, Xv, Yv = regression_split
+    reg = _reg()
+    for X_val, y_val, name in ((Xv * 1e300, Yv, "X_val"), (Xv, Yv * 1e300, "y_val")):
+        with pytest.raises(
+            ValueError, match=f"{name} has values too large for float32"
+        ):
+            reg.fit(X.astype(np.float32), Y, X_val=X_val, y_val=y_val)
+    with pytest.raises(ValueError, match="y has values too large for float32"):
+        reg.fit(X.astype(np.float32), Y * 1e300)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("n", [2, 3])
+def test_early_stopping_on_too_few_samples_raises(Estimator, n):
+    X = np.arange(2.0 * n).reshape(n, 2)
+    y = np.arange(n) % 2
+    with pytest.raises(ValueError, match="The validation set is too small"):
+        Estimator(early_stopping=True).fit(X, y)
+    # identical samples count once
+    with pytest.raises(ValueError, match="The validation set is too small"):
+        Estimator(early_stopping=True).fit(np.repeat(X, 5, axis=0), np.repeat(y, 5))
+
+
+@pytest.mark.parametrize("fraction", [0.9, 0.99])
+def test_validation_fraction_that_leaves_too_little_to_train_on(digits, fraction):
+    X, y, _, _ = digits
+    X, y = X[:20], y[:20]
+    clf = _clf(early_stopping=True, validation_fraction=fraction)
+    if fraction == 0.9:  # 18 to validate on, 2 to train on: allowed
+        clf.fit(X, y)
+        return
+    with pytest.raises(ValueError, match=r"validation_fraction=0\.99 of 20"):
+        clf.fit(X, y)
+
+
+def test_validation_fraction_zero_with_early_stopping(digits):
+    X, y, Xv, yv = digits
+    clf = _clf(early_stopping=True, validation_fraction=0.0)
+    with pytest.raises(ValueError, match="validation_fraction=0 holds out nothing"):
+        clf.fit(X, y)
+    clf.fit(X, y, X_val=Xv, y_val=yv)  # nothing needs to be held out
+    assert len(clf.validation_scores_) == clf.n_iter_
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_the_split_is_the_same_for_dense_and_sparse_input(Estimator):
+    rng = np.random.default_rng(0)
+    X = np.where(rng.random((120, 6)) < 0.6, 0.0, rng.standard_normal((120, 6)))
+    y = (X.sum(axis=1) > 0).astype(int)
+    X[::7] = -0.0 * X[::7] + 0.0 * X[::7]  # rows of signed zeros
+    X_signed = X.copy()
+    X_signed[X_signed == 0] = -0.0
+    params = dict(solver="sgd", early_stopping=True, max_iter=15, random_state=0)
+    dense = Estimator(**params).fit(X, y)
+    assert_array_equal(Estimator(**params).fit(X_signed, y)._theta, dense._theta)
+    for other in (sp.csr_matrix(X), sp.csc_matrix(X)):
+        # the same split (another split moves the weights by about 1e-3); sparse
+        # products round differently from dense ones in the last bits
+        model = Estimator(**params).fit(other, y)
+        assert_allclose(model._theta, dense._theta, rtol=1e-9, atol=1e-12)
+        assert_allclose(model.validation_scores_, dense.validation_scores_, rtol=1e-9)
+
+
+@needs_callbacks
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_callbacks_see_the_model_as_if_fit_had_stopped_there(digits, solver):
+    # a callback may keep (pickle) the fitted_estimator of an epoch as a
+    # checkpoint: it is the model a fit stopped after that epoch gives, and
+    # it resumes like that model
+    import pickle
+
+    X, y, _, _ = digits
+    recorder = Recorder()
+    _clf(solver=solver, max_iter=5).set_callbacks(recorder).fit(X, y)
+    subtask = "iteration" if solver == "lbfgs" else "epoch"
+    ends = [
+        c["fitted_estimator"]
+        for c in recorder.select("end", subtask)
+        if c["fitted_estimator"] is not None
+    ]
+    checkpoint = pickle.loads(pickle.dumps(ends[2]))
+    stopped = _clf(solver=solver, max_iter=3).fit(X, y)
+    for name in ("n_iter_", "loss_", "loss_curve_", "best_loss_", "classes_"):
+        assert_identical(getattr(checkpoint, name), getattr(stopped, name))
+    assert_array_equal(checkpoint._theta, stopped._theta)
+    if solver != "lbfgs":
+        assert checkpoint.t_ == stopped.t_ == 3 * len(y)
+        assert_identical(checkpoint._opt_state, stopped._opt_state)
+        checkpoint.set_params(warm_start=True, max_iter=2).fit(X, y)
+        stopped.set_params(warm_start=True, max_iter=2).fit(X, y)
+        assert_array_equal(checkpoint._theta, stopped._theta)
+        assert checkpoint.loss_curve_ == stopped.loss_curve_

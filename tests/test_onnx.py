@@ -19,7 +19,7 @@ from sklearn.datasets import (
     make_multilabel_classification,
     make_regression,
 )
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -350,6 +350,14 @@ def test_pipeline_and_old_opset():
         assert_allclose(
             outputs["probabilities"], pipe.predict_proba(X), rtol=1e-10, atol=1e-10
         )
+
+
+@pytest.mark.parametrize("Estimator", [BackpropClassifier, BackpropRegressor])
+def test_unfitted_estimators_are_not_converted(Estimator):
+    X = np.zeros((1, 4), dtype=np.float32)
+    for model in (Estimator(), make_pipeline(StandardScaler(), Estimator())):
+        with pytest.raises(NotFittedError, match="not fitted yet"):
+            skl2onnx.to_onnx(model, X)
 
 
 def test_register_is_idempotent():
