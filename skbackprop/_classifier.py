@@ -120,12 +120,16 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     nesterovs_momentum : bool, default=True
         Whether SGD uses Nesterov's momentum.
     early_stopping : bool, default=False
-        Whether to hold out ``validation_fraction`` of the data and stop
-        when the validation accuracy stops improving, keeping the best weights.
-        Identical samples are kept on one side of the split and zero-weight
-        samples are left out of it.
+        Whether to stop when the validation score (``scoring``; the
+        accuracy by default) and the validation loss have not improved by
+        more than ``tol`` for ``n_iter_no_change`` epochs, keeping the weights
+        of the epoch with the best score (of those tied, the lowest
+        validation loss). The validation set is ``X_val, y_val`` when given,
+        else ``validation_fraction`` of the data, held out with identical
+        samples on one side and zero-weight samples left out; each side needs
+        at least 2 distinct samples. 'lbfgs' ignores it.
     validation_fraction : float, default=0.1
-        Fraction held out for early stopping.
+        Fraction held out for early stopping, in (0, 1).
     beta_1 : float, default=0.9
         Adam's first-moment decay.
     beta_2 : float, default=0.999
@@ -148,7 +152,8 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     coefs_ : list of ndarray
         Weight matrix of each layer, shape (fan_in, fan_out); views into the
         flat parameter vector. Assigning arrays of the same shapes (as a list,
-        or one layer at a time) sets the weights.
+        or one layer at a time) sets the weights; assigned before the first
+        fit, they are the weights it starts from.
     intercepts_ : list of ndarray
         Bias vector of each layer; views like ``coefs_``.
     loss_ : float
