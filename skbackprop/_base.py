@@ -20,10 +20,17 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import check_array, validate_data
+from sklearn.utils.validation import validate_data
 
 from . import _solvers
 from ._activations import HIDDEN
+from ._checks import (
+    all_finite,
+    cast_finite,
+    check_weights,
+    class_weight_name,
+    validate_sample_weight,
+)
 from ._diagnostics import divergence_message, warn
 from ._layout import init_params
 from ._monitor import (
@@ -71,60 +78,6 @@ _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 _ACCEPT_SPARSE = ["csr", "csc"]
 # Rows per chunk in predict: keeps each chunk's widest layer near 2**20 values.
 _PREDICT_CHUNK_VALUES = 2**20
-
-
-def _validate_sample_weight(
-    sample_weight, n_samples: int, dtype, name="sample_weight", rows="X"
-) -> np.ndarray | None:
-    """Check sample weights (finite, >= 0, not all 0, finite sum) and cast them."""
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Number):
-        sample_weight = np.full(n_samples, sample_weight)
-    try:
-        sw = check_array(
-            sample_weight, ensure_2d=False, dtype=np.float64, input_name=name
-        )
-    except (TypeError, ValueError) as exc:
-        if name in str(exc):
-            raise
-        raise type(exc)(f"{name} must be numbers: {exc}") from None
-    if sw.ndim != 1:
-        raise ValueError(f"{name} must be 1D, got shape {sw.shape}")
-    if sw.shape[0] != n_samples:
-        raise ValueError(
-            f"{name} has {sw.shape[0]} values but {rows} has {n_samples} samples"
-        )
-    if (sw < 0).any():
-        raise ValueError(f"{name} must not contain negative values")
-    return _check_weights(sw, dtype, name)
-
-
-def _check_weights(weights, dtype, name) -> np.ndarray:
-    """Cast non-negative float64 weights to ``dtype``, refusing unusable ones.
-
-    Weights that are all zero, that all round to zero in ``dtype`` or whose
-    sum overflows it raise a ValueError naming ``name`` (what the weights
-    come from: ``sample_weight``, ``class_weight``, ...).
-    """
-    if not weights.any():
-        raise ValueError(
-            f"{name} must give at least one sample a non-zero weight (the weights "
-            "are all zero)."
-        )
-    cast = weights.astype(dtype)
-    if not cast.any():
-        raise ValueError(
-            f"{name} values are too small for {np.dtype(dtype).name} data: they all "
-            "round to zero. Rescale the weights; only their ratios matter for the loss."
-        )
-    if not (np.isfinite(cast).all() and np.isfinite(cast.sum())):
-        raise ValueError(
-            f"{name} is too large for {np.dtype(dtype).name} data (largest "
-            f"{weights.max():g}, sum {weights.sum():g}): rescale the weights; only "
-            "their ratios matter for the loss."
-        )
-    return cast
 
 
 class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEstimator):
@@ -268,7 +221,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             and X.shape[0] >= 1
             and X.shape[1] == self.n_features_in_
             and not hasattr(self, "feature_names_in_")
-            and _all_finite(X)
+            and all_finite(X)
         ):
             return X
         return validate_data(
@@ -323,7 +276,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             for start in range(0, n, chunk):
                 rows = slice(start, min(start + chunk, n))
                 z = network.logits(theta, X[rows].astype(theta.dtype, copy=False))
-                if not _all_finite(z):
+                if not all_finite(z):
                     raise ValueError(
                         "The network's output is not finite for some samples: their "
                         "features are too large for the fitted weights. Scale the "
@@ -470,7 +423,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         """Return what the divergence messages need to say what most likely failed."""
         name = "sample_weight"
         if data.sample_weight is not data.user_sample_weight:  # class weights
-            name = _class_weight_name(data.user_sample_weight, name)
+            name = class_weight_name(data.user_sample_weight, name)
         return dict(
             solver=self.solver,
             weights=data.sample_weight,
@@ -484,16 +437,16 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
     ) -> FitData:
         X, y = self._validate_X_y(X, y, reset=first_pass)
         if not first_pass:
-            X = _cast(X, self._theta.dtype, "X")
+            X = cast_finite(X, self._theta.dtype, "X")
         Y = self._encode_targets(
             y, first_pass=first_pass, incremental=incremental, classes=classes
         )
         Y = self._contiguous_targets(Y, X.dtype, "y")
-        user_sw = _validate_sample_weight(sample_weight, X.shape[0], X.dtype)
+        user_sw = validate_sample_weight(sample_weight, X.shape[0], X.dtype)
         sample_weight = self._apply_class_weight(Y, user_sw, incremental)
         if sample_weight is not user_sw:
-            sample_weight = _check_weights(
-                sample_weight, X.dtype, _class_weight_name(user_sw, "sample_weight")
+            sample_weight = check_weights(
+                sample_weight, X.dtype, class_weight_name(user_sw, "sample_weight")
             )
         return FitData(X, Y, sample_weight, user_sw)
 
@@ -516,7 +469,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         # arithmetic casts them exactly
         if Y.dtype == bool:
             return np.ascontiguousarray(Y)
-        return np.ascontiguousarray(_cast(Y, dtype, name))
+        return np.ascontiguousarray(cast_finite(Y, dtype, name))
 
     def _validation_data(self, X_val, y_val, sample_weight_val, data):
         """Validate the user-supplied validation set; None when there is none."""
@@ -534,10 +487,10 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             Xv, yv = self._validate_X_y(X_val, y_val, reset=False)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"Invalid validation data (X_val, y_val): {exc}") from None
-        Xv = _cast(Xv, data.X.dtype, "X_val")
+        Xv = cast_finite(Xv, data.X.dtype, "X_val")
         Yv = self._encode_validation_targets(yv, data)
         Yv = self._contiguous_targets(Yv, Xv.dtype, "y_val")
-        swv = _validate_sample_weight(
+        swv = validate_sample_weight(
             sample_weight_val,
             Xv.shape[0],
             Xv.dtype,
@@ -546,8 +499,8 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         )
         weighted = self._weight_by_class(Yv, swv)
         if weighted is not swv:
-            name = _class_weight_name(swv, "sample_weight_val", "y_val")
-            swv = _check_weights(weighted, Xv.dtype, name)
+            name = class_weight_name(swv, "sample_weight_val", "y_val")
+            swv = check_weights(weighted, Xv.dtype, name)
         scorer = self._scorer()
         self._check_validation_size(Xv.shape[0], scorer)
         return Validation(self, Xv, Yv, swv, lambda: (X_val, y_val), scorer)
@@ -630,35 +583,3 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _class_weight_name(sample_weight, sample_weight_name, targets="y") -> str:
-    """Name the weights that class_weight makes (for error messages)."""
-    if sample_weight is None:
-        return "class_weight" if targets == "y" else f"class_weight on {targets}"
-    return f"class_weight times {sample_weight_name}"
-
-
-def _cast(A, dtype, name):
-    """Cast ``A`` (dense or sparse) to ``dtype``; values it cannot hold raise."""
-    if A.dtype == dtype:
-        return A
-    cast = A.astype(dtype)
-    values = cast.data if sp.issparse(cast) else cast
-    if not _all_finite(values):
-        raise ValueError(
-            f"{name} has values too large for {np.dtype(dtype).name}, the dtype of "
-            "the model (set by the data of its first fit): scale them, or fit on "
-            "float64 data."
-        )
-    return cast
-
-
-def _all_finite(X: np.ndarray) -> bool:
-    """Whether every value of X is finite (one sum first, as scikit-learn does)."""
-    if X.size <= 4096:
-        return bool(np.isfinite(X).all())
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.add.reduce(X, axis=None)):
-            return True
-    return bool(np.isfinite(X).all())
