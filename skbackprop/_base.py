@@ -230,7 +230,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
 
     # ------------------------------------------------------------------
     # Prediction
-    def _chunk_rows(self, X=None) -> int:
+    def _chunk_rows(self, X) -> int:
         """Rows per chunk: the widest array a chunk needs near 2**20 values.
 
         Those are the layers' outputs and, for dense X, the chunk of X itself

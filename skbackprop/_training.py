@@ -166,12 +166,11 @@ class TrainingMixin:
         if res.converged:
             return []
         if res.n_iter == 0:
+            targets = " and the targets" if self._y_numeric else ""
             message = (
                 f"lbfgs could not take a single step from the initial weights "
-                f"({res.message}); the model is untrained. Scale the input features "
-                "(e.g. with StandardScaler)"
-                + (", and the targets," if self._y_numeric else "")
-                + " or check the sample weights."
+                f"({res.message}); the model is untrained. Scale the input features"
+                f"{targets} (e.g. with StandardScaler), or check the sample weights."
             )
         else:
             message = (
