@@ -22,7 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import validate_data
 
-from . import _solvers
+from . import _progress, _solvers
 from ._activations import HIDDEN
 from ._checks import (
     all_finite,
@@ -178,10 +178,16 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
 
     # ------------------------------------------------------------------
     # Helpers
-    def _report(self, message: str) -> None:
-        """Print a progress line when ``verbose`` (the one place that prints)."""
-        if self.verbose:
-            print(message)
+    def _score_name(self) -> str:
+        """Name of the validation score: the scorer's, as users name it."""
+        scoring = self.scoring
+        if scoring is None:
+            return "r2" if self._y_numeric else "accuracy"
+        if scoring == "loss":
+            return "neg_loss"
+        if isinstance(scoring, str):
+            return scoring
+        return getattr(scoring, "__name__", "score")
 
     def _hidden_sizes(self) -> tuple[int, ...]:
         sizes = self.hidden_layer_sizes
@@ -408,13 +414,18 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
                 f"{self._layer_units} on data and hidden_layer_sizes that give "
                 f"{layer_units}; set warm_start=False to start afresh."
             )
+        reporter = _progress.reporter(self.verbose, incremental=incremental)
         try:
             if self.solver == "lbfgs":
-                return self._fit_lbfgs(data, validation, tasks)
+                return self._fit_lbfgs(data, validation, tasks, reporter)
             return self._fit_stochastic(
-                data, validation, tasks, rng, incremental, first_pass, (X, y)
+                data, validation, tasks, reporter, rng, incremental, first_pass, (X, y)
             )
         except _solvers.NonFiniteLossError:
+            reporter.end(
+                "Stopped: the loss became non-finite (the optimization diverged); "
+                "the model is left as it was."
+            )
             raise ValueError(
                 divergence_message(**self._divergence_context(data))
             ) from None
@@ -574,6 +585,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
+        self.history_ = None
         self._no_improvement_count = 0
         self.best_loss_ = np.inf
         self.validation_scores_ = self.validation_loss_curve_ = None

@@ -5,12 +5,14 @@ Three things observe an epoch (or an L-BFGS iteration) as it ends:
 - a monitored validation set (:class:`Validation`), user-supplied through
   ``fit(X_val=..., y_val=...)`` or split off for early stopping, scored with
   the estimator's ``scoring`` and evaluated on the training objective;
-- the ``verbose`` progress line, printed through the estimator's one
-  reporting helper;
+- the ``verbose`` output (``_progress``) and the ``history_`` record
+  (``_history``), which get each epoch's numbers and duration;
 - scikit-learn's callback protocol (``sklearn.callback``, scikit-learn >= 1.9),
   driven by :class:`CallbackTasks`: the fit is the root task, each epoch or
   iteration a subtask, and a callback may ask to stop after any of them.
 """
+
+import time
 
 import numpy as np
 from sklearn.utils import _safe_indexing
@@ -158,20 +160,30 @@ class CallbackTasks:
 class Monitor:
     """What the training loops call as each epoch or iteration begins and ends.
 
-    ``snapshot(state)`` returns the estimator's fitted attributes as if
-    training had stopped at ``state`` (the training state, see
-    ``_solvers.TrainingState``); it is called only when a callback asks for a
-    ``fitted_estimator``.
+    ``reporter`` (see ``_progress``) shows each epoch as ``verbose`` asks;
+    ``record(state, duration)`` appends the epoch to ``state.history`` and
+    returns its entry; ``snapshot(state)`` returns the estimator's fitted
+    attributes as if training had stopped at ``state`` (the training state,
+    see ``_solvers.TrainingState``), and is called only when a callback asks
+    for a ``fitted_estimator``.
     """
 
     def __init__(
-        self, report, validation: Validation | None, tasks: CallbackTasks, snapshot
+        self,
+        reporter,
+        validation: Validation | None,
+        tasks: CallbackTasks,
+        snapshot,
+        record,
     ):
-        self.report, self.validation, self.tasks = report, validation, tasks
-        self.snapshot = snapshot
+        self.reporter, self.validation, self.tasks = reporter, validation, tasks
+        self.snapshot, self.record = snapshot, record
+        self.started = time.perf_counter()
+        self.best_loss = np.inf
 
     def begin(self, state) -> None:
         """Open the callback subtask of an epoch or iteration starting at ``state``."""
+        self.started = time.perf_counter()
         self.tasks.begin(lambda: self.snapshot(state))
 
     def validate(self, theta):
@@ -179,15 +191,19 @@ class Monitor:
         return None if self.validation is None else self.validation(theta)
 
     def end(self, state) -> bool:
-        """Print the progress line and run the callbacks; True to stop."""
-        line = f"Iteration {state.n_iter}, loss = {state.loss:.8f}"
-        if state.validation_scores:
-            line += (
-                f", validation loss = {state.validation_loss_curve[-1]:.8f}"
-                f", validation score = {state.validation_scores[-1]:.6f}"
-            )
-        self.report(line)
+        """Record and report the epoch, then run the callbacks; True to stop."""
+        record = self.record(state, time.perf_counter() - self.started)
+        if self.validation is not None:
+            best = state.best_iteration == len(state.validation_scores)
+        else:
+            best = state.loss < self.best_loss
+            self.best_loss = min(self.best_loss, state.loss)
+        self.reporter.epoch(state.n_iter, record, best)
         return self.tasks.end(lambda: self.snapshot(state))
+
+    def report(self, message: str) -> None:
+        """Report something that happened during training."""
+        self.reporter.note(message)
 
 
 def subset(data, rows):

@@ -378,7 +378,16 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
     @available_if(lambda est: est._check_solver())
     @partial_fit_context
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Update the model with one epoch over the given data.
 
         Parameters
@@ -389,13 +398,31 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            Validation data: the model is scored on it after this call's epoch,
+            and the score and validation loss are appended to
+            ``validation_scores_``, ``validation_loss_curve_`` and
+            ``history_`` (as ``fit`` records them every epoch), so a
+            hand-written ``partial_fit`` loop gets the same curves.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Validation targets; required with X_val, and vice versa.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Validation sample weights.
 
         Returns
         -------
         self : BackpropRegressor
             The updated estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=True)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=True,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     def predict(self, X):
         """Predict using the network.

@@ -158,6 +158,8 @@ class TrainingState:
     best_iteration: int | None = None
     n_iter: int = 0
     loss: float = math.nan
+    history: dict | None = None  # see _history
+    stop_reason: str | None = None  # 'callback', 'plateau', 'learning rate too small'
 
     def record_validation(self, metrics, keep_best_theta: bool, theta=None) -> None:
         """Append ``(score, objective)`` and track the best score so far."""
@@ -318,20 +320,23 @@ def _end_epoch(state, hyper, monitor, early_stopping) -> bool:
     requested = monitor.end(state)
     _optimizers.end_epoch(state.opt, t=state.t, **hyper)
     if requested:
-        monitor.report("Stopping: a callback asked to stop.")
+        state.stop_reason = "callback"
         return True
     if not state.plateau.stalled:
         return False
+    stop, action = _optimizers.on_plateau(state.opt, **hyper)
+    if stop:
+        adaptive = hyper["learning_rate"] == "adaptive" and state.opt["solver"] == "sgd"
+        state.stop_reason = "learning rate too small" if adaptive else "plateau"
+        return True
     what = (
         "Neither validation score nor validation loss"
         if watch_validation
         else "Training loss"
     )
-    stop, action = _optimizers.on_plateau(state.opt, **hyper)
     monitor.report(
         f"{what} did not improve more than tol={state.plateau.tol:f} for "
         f"{state.plateau.n_iter_no_change:g} consecutive epochs. {action}"
     )
-    if not stop:
-        state.plateau.count = 0
-    return stop
+    state.plateau.count = 0
+    return False

@@ -18,19 +18,13 @@ import functools
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from . import _optimizers, _solvers
+from . import _history, _optimizers, _solvers
 from ._diagnostics import rising_loss_message, warn
 from ._monitor import CALLBACK_ATTRIBUTES, Monitor, Validation, subset
 from ._network import Network
 from ._params import _layout
+from ._progress import Layout
 from ._split import validation_split
-
-_VALIDATION_ATTRIBUTES = (
-    "validation_scores_",
-    "validation_loss_curve_",
-    "best_validation_score_",
-    "best_iteration_",
-)
 
 
 def _once(fn):
@@ -77,6 +71,7 @@ class TrainingMixin:
             "n_iter_": state.n_iter,
             "loss_": state.loss,
             "loss_curve_": state.loss_curve,
+            "history_": state.history,
         }
         if state.opt is None:
             attrs["best_loss_"] = min(state.loss_curve, default=state.loss)
@@ -88,15 +83,13 @@ class TrainingMixin:
                 t_=state.t,
                 best_loss_=None if early else -state.plateau.best,
             )
-        if monitored:
+        if monitored:  # (else the record so far stands, as in history_)
             attrs.update(
                 validation_scores_=state.validation_scores,
                 validation_loss_curve_=state.validation_loss_curve,
                 best_validation_score_=state.best_validation_score,
                 best_iteration_=state.best_iteration,
             )
-        elif not incremental:  # partial_fit keeps the last fit's record
-            attrs.update(dict.fromkeys(_VALIDATION_ATTRIBUTES))
         return attrs
 
     def _snapshot(self, state, **flags) -> dict:
@@ -118,19 +111,73 @@ class TrainingMixin:
             ]
         return []
 
+    def _record_epoch(self, state, duration, *, n_samples, validated) -> dict:
+        """Append the epoch that ends at ``state`` to its history; return it."""
+        history = state.history
+        if state.opt is None:  # L-BFGS evaluates every sample in every iteration
+            previous = history["samples_seen"][-1] if history["epoch"] else None
+            samples, rate = (previous or 0) + n_samples, None
+        elif self.solver == "sgd":
+            samples, rate = state.t, state.opt["learning_rate"]
+        else:
+            samples, rate = state.t, float(self.learning_rate_init)
+        return _history.append(
+            history,
+            loss=state.loss,
+            validation_loss=state.validation_loss_curve[-1] if validated else None,
+            validation_score=state.validation_scores[-1] if validated else None,
+            learning_rate=rate,
+            duration=duration,
+            samples_seen=samples,
+        )
+
+    def _needs_header(self, incremental, validated) -> bool:
+        """Tell whether to print the header: every fit; partial_fit when it changes."""
+        history = getattr(self, "history_", None)
+        if not incremental or not history or not history["epoch"]:
+            return True
+        return validated != (history["validation_score"][-1] is not None)
+
+    def _monitor(self, reporter, validation, tasks, n_samples, **flags) -> Monitor:
+        """Return the Monitor of one run, and begin its reporter."""
+        incremental = flags["incremental"]
+        reporter.begin(
+            Layout(
+                max_iter=None if incremental else self.max_iter,
+                unit="iteration" if self.solver == "lbfgs" else "epoch",
+                score_name=None if validation is None else self._score_name(),
+                show_learning_rate=self.solver == "sgd"
+                and self.learning_rate in ("invscaling", "adaptive"),
+                bounded_eta=self.solver == "lbfgs" or self.n_iter_no_change != np.inf,
+            ),
+            header=self._needs_header(incremental, validation is not None),
+        )
+        return Monitor(
+            reporter,
+            validation,
+            tasks,
+            functools.partial(self._snapshot, **flags),
+            functools.partial(
+                self._record_epoch,
+                n_samples=n_samples,
+                validated=validation is not None,
+            ),
+        )
+
     # ------------------------------------------------------------------ L-BFGS
-    def _fit_lbfgs(self, data, validation, tasks) -> list:
+    def _fit_lbfgs(self, data, validation, tasks, reporter) -> list:
         network = self._network(data.X.shape[0], data.X.dtype)
         grad = np.empty_like(self._theta)
         X, Y, sw = data.X, data.Y, data.sample_weight
         monitored = validation is not None
         state = _solvers.TrainingState(
-            theta=self._theta, loss_curve=list(self.loss_curve_ or [])
+            theta=self._theta,
+            loss_curve=list(self.loss_curve_ or []),
+            history=_history.continued(self),
         )
         self._monitoring_state(state, monitored)
         flags = dict(early=False, monitored=monitored, incremental=False)
-        snapshot = functools.partial(self._snapshot, **flags)
-        monitor = Monitor(self._report, validation, tasks, snapshot)
+        monitor = self._monitor(reporter, validation, tasks, X.shape[0], **flags)
 
         def objective(theta):
             return network.loss_and_grad(theta, X, Y, sw, grad)
@@ -143,10 +190,11 @@ class TrainingMixin:
             metrics = monitor.validate(theta)
             if metrics is not None:
                 state.record_validation(metrics, keep_best_theta=False)
-            stop = monitor.end(state)
-            if not stop:
-                monitor.begin(state)
-            return stop
+            if monitor.end(state):
+                state.stop_reason = "callback"
+                return True
+            monitor.begin(state)
+            return False
 
         monitor.begin(state)
         try:
@@ -163,7 +211,12 @@ class TrainingMixin:
             tasks.close()
         state.theta, state.n_iter, state.loss = res.theta, res.n_iter, res.loss
         self.__dict__.update(self._fitted_attributes(state, **flags))
+        stopped = f"Stopped after iteration {res.n_iter}"
+        if state.stop_reason == "callback":
+            reporter.end(f"{stopped}: a callback asked to stop.")
+            return []
         if res.converged:
+            reporter.end(f"{stopped}: converged ({res.message}).")
             return []
         if res.n_iter == 0:
             targets = " and the targets" if self._y_numeric else ""
@@ -178,6 +231,7 @@ class TrainingMixin:
                 f"{res.message}. Increase the number of iterations (max_iter) or "
                 "the number of function evaluations (max_fun), or scale the data."
             )
+        reporter.end(f"{stopped}: not converged ({res.message}).")
         return [(message, ConvergenceWarning)]
 
     # ------------------------------------------------------------- stochastic
@@ -224,6 +278,7 @@ class TrainingMixin:
             best_theta=self._best_theta,
             t=self.t_,
             loss_curve=list(self.loss_curve_ or []),
+            history=_history.continued(self),
         )
         self._monitoring_state(state, monitored)
         if early:
@@ -275,7 +330,7 @@ class TrainingMixin:
         return train_data, validation
 
     def _fit_stochastic(
-        self, data, validation, tasks, rng, incremental, fresh, raw
+        self, data, validation, tasks, reporter, rng, incremental, fresh, raw
     ) -> list:
         # partial_fit is one epoch on the data given: no hold-out, no stopping
         early = self.early_stopping and not incremental
@@ -285,7 +340,7 @@ class TrainingMixin:
         state = self._start_state(incremental, early, fresh, monitored)
         self._theta = state.theta
         flags = dict(early=early, monitored=monitored, incremental=incremental)
-        snapshot = functools.partial(self._snapshot, **flags)
+        monitor = self._monitor(reporter, validation, tasks, data.X.shape[0], **flags)
         batch_size = self._batch_size(data.X.shape[0])
         first_epoch = len(state.loss_curve)
         try:
@@ -303,7 +358,7 @@ class TrainingMixin:
                     rng=rng,
                     incremental=incremental,
                     early_stopping=early,
-                    monitor=Monitor(self._report, validation, tasks, snapshot),
+                    monitor=monitor,
                 )
         except KeyboardInterrupt:
             converged = None
@@ -314,17 +369,15 @@ class TrainingMixin:
         self.__dict__.update(self._fitted_attributes(state, **flags))
         messages = self._nan_validation_warning(state, early)
         losses = state.loss_curve[first_epoch:]
+        diverged = converged is not None and _solvers.diverged(losses, self.tol)
+        if not incremental:
+            reporter.end(self._end_line(state, converged, diverged, early, losses))
         if converged is None:
             messages.append(("Training interrupted by user.", UserWarning))
-        elif _solvers.diverged(losses, self.tol):
-            messages.append(
-                (
-                    rising_loss_message(
-                        losses, first_epoch + 1, **self._divergence_context(data)
-                    ),
-                    ConvergenceWarning,
-                )
-            )
+        elif diverged:
+            context = self._divergence_context(data)
+            message = rising_loss_message(losses, first_epoch + 1, **context)
+            messages.append((message, ConvergenceWarning))
         elif not converged:
             messages.append(
                 (
@@ -334,3 +387,37 @@ class TrainingMixin:
                 )
             )
         return messages
+
+    def _end_line(self, state, converged, diverged, early, losses) -> str:
+        """Say why a stochastic fit ended, for the verbose output."""
+        n = state.n_iter
+        if converged is None:
+            return f"Stopped in epoch {n + 1}: interrupted by the user."
+        tol, patience = f"{self.tol:g}", f"{self.n_iter_no_change:g}"
+        if diverged:
+            why = (
+                f"the optimization diverged (the training loss rose from "
+                f"{losses[0]:.6g} to {losses[-1]:.6g})"
+            )
+        elif state.stop_reason == "callback":
+            why = "a callback asked to stop"
+        elif state.stop_reason == "learning rate too small":
+            why = "the adaptive learning rate fell below 1e-6"
+        elif state.stop_reason == "plateau" and early:
+            why = (
+                f"neither the validation {self._score_name()} nor the validation "
+                f"loss improved by more than tol={tol} for {patience} epochs"
+            )
+        elif state.stop_reason == "plateau":
+            why = (
+                f"converged: the training loss did not improve by more than "
+                f"tol={tol} for {patience} epochs"
+            )
+        else:
+            why = f"max_iter={self.max_iter} reached before convergence"
+        if early and state.best_iteration is not None:
+            why += (
+                f"; restored the weights of epoch {state.best_iteration} (validation "
+                f"{self._score_name()} {state.best_validation_score:.6f})"
+            )
+        return f"Stopped after epoch {n}: {why}."

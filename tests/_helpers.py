@@ -35,6 +35,19 @@ def assert_identical(a, b, where="state"):
         assert a == b, f"{where}: {a!r} != {b!r}"
 
 
+def model_state(est):
+    """The estimator's whole state, but for how long its epochs took.
+
+    ``history_["duration"]`` records wall-clock seconds, which no two runs
+    share; everything else two identical trainings must reproduce exactly.
+    """
+    state = dict(vars(est))
+    history = state.get("history_")
+    if history:
+        state["history_"] = {**history, "duration": len(history["duration"])}
+    return state
+
+
 def training_state(est):
     """Copies of everything training changes, to compare before and after."""
     return {

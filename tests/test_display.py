@@ -8,6 +8,10 @@ import pytest
 from numpy.testing import assert_array_equal
 from sklearn.datasets import load_digits, make_regression
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skbackprop import BackpropClassifier, BackpropRegressor, LossCurveDisplay
 
@@ -95,9 +99,13 @@ def test_from_estimator_with_a_validation_set(plt, digits):
     _assert_line(display.lines_["validation_loss"], clf.validation_loss_curve_)
     _assert_line(display.lines_["validation_score"], clf.validation_scores_)
 
-    assert display.lines_["loss"].get_label() == "training loss"
-    assert display.lines_["validation_loss"].get_label() == "validation loss"
-    assert display.lines_["validation_score"].get_label() == "validation accuracy"
+    assert display.line_ is display.lines_["loss"]
+    name = "BackpropClassifier: "
+    assert display.lines_["loss"].get_label() == name + "training loss"
+    assert display.lines_["validation_loss"].get_label() == name + "validation loss"
+    assert (
+        display.lines_["validation_score"].get_label() == name + "validation accuracy"
+    )
     # the score has its own y axis, twinned with the loss axes
     assert display.ax_score_ is not None and display.ax_score_ is not display.ax_
     assert display.lines_["validation_score"].axes is display.ax_score_
@@ -108,9 +116,12 @@ def test_from_estimator_with_a_validation_set(plt, digits):
     assert display.figure_ is display.ax_.figure
     assert display.ax_.get_xlabel() == "epoch"
     assert display.ax_.get_ylabel() == "loss"
-    assert display.ax_.get_title() == "BackpropClassifier"
     legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
-    assert legend == ["training loss", "validation loss", "validation accuracy"]
+    assert legend == [
+        name + "training loss",
+        name + "validation loss",
+        name + "validation accuracy",
+    ]
     # the best epoch is marked
     assert _vertical_lines(display.ax_) == [clf.best_iteration_]
 
@@ -133,7 +144,7 @@ def test_from_estimator_uses_the_given_axes_and_name(plt, digits):
     display = LossCurveDisplay.from_estimator(clf, ax=right, name="my network")
     assert display.ax_ is right
     assert display.figure_ is fig
-    assert display.ax_.get_title() == "my network"
+    assert display.line_.get_label() == "my network: training loss"
     assert len(left.lines) == 0
     assert display.lines_["loss"] in right.lines
     assert len(fig.axes) == 3  # left, right and right's twin for the score
@@ -155,8 +166,9 @@ def test_regressor_curves(plt, regression):
     _assert_line(display.lines_["loss"], reg.loss_curve_)
     _assert_line(display.lines_["validation_loss"], reg.validation_loss_curve_)
     _assert_line(display.lines_["validation_score"], reg.validation_scores_)
-    assert display.lines_["validation_score"].get_label() == "validation R²"
-    assert display.ax_.get_title() == "BackpropRegressor"
+    assert display.lines_["validation_score"].get_label() == (
+        "BackpropRegressor: validation r2"
+    )
 
 
 def _neg_mae(estimator, X, y):
@@ -166,16 +178,16 @@ def _neg_mae(estimator, X, y):
 @pytest.mark.parametrize(
     "scoring, label",
     [
-        ("loss", "validation negative loss"),
+        ("loss", "validation neg_loss"),
         ("neg_mean_squared_error", "validation neg_mean_squared_error"),
-        (_neg_mae, "validation score"),
+        (_neg_mae, "validation _neg_mae"),
     ],
 )
 def test_score_axis_names_the_scoring(plt, regression, scoring, label):
     X, y = regression
     reg = _reg(early_stopping=True, scoring=scoring, max_iter=4).fit(X, y)
     display = LossCurveDisplay.from_estimator(reg)
-    assert display.lines_["validation_score"].get_label() == label
+    assert display.lines_["validation_score"].get_label().endswith(label)
     assert display.ax_score_.get_ylabel() == label
 
 
@@ -221,13 +233,13 @@ def test_display_from_saved_curves(plt):
     _assert_line(display.lines_["validation_loss"], [3.2, 2.4, 2.1, 2.3])
     _assert_line(display.lines_["validation_score"], [0.4, 0.6, 0.7, 0.65])
     assert display.ax_score_.get_ylabel() == "validation balanced accuracy"
-    assert display.ax_.get_title() == "saved run"
+    assert display.line_.get_label() == "saved run: training loss"
     assert _vertical_lines(display.ax_) == [3]
 
     _, ax = plt.subplots()
     display.plot(ax=ax, name="again")
     assert display.ax_ is ax
-    assert ax.get_title() == "again"
+    assert display.line_.get_label() == "again: training loss"
 
 
 def test_display_with_loss_only_and_defaults(plt):
@@ -247,3 +259,119 @@ def test_display_with_validation_loss_but_no_scores(plt):
     assert set(display.lines_) == {"loss", "validation_loss"}
     assert display.ax_score_ is None
     assert display.ax_.get_xlabel() == "iteration"
+
+
+# ----------------------------------------------------------------------
+# any fitted object that holds a network
+
+
+def test_from_estimator_on_a_fitted_pipeline(plt, digits):
+    X, y, _, _ = digits
+    pipe = make_pipeline(StandardScaler(), _clf()).fit(X, y)
+    display = LossCurveDisplay.from_estimator(pipe)
+    _assert_line(display.line_, pipe[-1].loss_curve_)
+    assert display.line_.get_label() == "BackpropClassifier: training loss"
+
+
+@pytest.mark.parametrize("Search", [GridSearchCV, RandomizedSearchCV])
+def test_from_estimator_on_a_fitted_search(plt, digits, Search):
+    X, y, _, _ = digits
+    grid = {"backpropclassifier__alpha": [1e-4, 1.0]}
+    pipe = make_pipeline(StandardScaler(), _clf(early_stopping=True))
+    search = (
+        Search(pipe, grid, cv=2)
+        if Search is GridSearchCV
+        else Search(pipe, grid, n_iter=2, cv=2, random_state=0)
+    ).fit(X, y)
+    display = LossCurveDisplay.from_estimator(search)
+    network = search.best_estimator_[-1]
+    _assert_line(display.line_, network.loss_curve_)
+    _assert_line(display.lines_["validation_score"], network.validation_scores_)
+    with pytest.raises(ValueError, match="refit=False"):
+        LossCurveDisplay.from_estimator(
+            GridSearchCV(pipe, grid, cv=2, refit=False).fit(X, y)
+        )
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_from_estimator_on_scikit_learns_mlp(plt, digits, early_stopping):
+    X, y, _, _ = digits
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(6,),
+        max_iter=20,
+        early_stopping=early_stopping,
+        random_state=0,
+    ).fit(X, y)
+    display = LossCurveDisplay.from_estimator(mlp)
+    _assert_line(display.line_, mlp.loss_curve_)
+    assert display.line_.get_label() == "MLPClassifier: training loss"
+    if early_stopping:
+        _assert_line(display.lines_["validation_score"], mlp.validation_scores_)
+        best = int(np.argmax(mlp.validation_scores_)) + 1
+        assert _vertical_lines(display.ax_) == [best]
+    else:
+        assert display.ax_score_ is None
+    reg = MLPRegressor(hidden_layer_sizes=(6,), max_iter=5, random_state=0)
+    display = LossCurveDisplay.from_estimator(reg.fit(X, y.astype(float)))
+    _assert_line(display.line_, reg.loss_curve_)
+
+
+@pytest.mark.parametrize(
+    "unfitted",
+    [
+        BackpropClassifier(),
+        make_pipeline(StandardScaler(), BackpropClassifier()),
+        GridSearchCV(BackpropClassifier(), {"alpha": [1e-4]}),
+        MLPClassifier(),
+    ],
+    ids=["estimator", "pipeline", "search", "mlp"],
+)
+def test_unfitted_objects_raise_not_fitted(plt, unfitted):
+    with pytest.raises(NotFittedError, match=f"This {type(unfitted).__name__}"):
+        LossCurveDisplay.from_estimator(unfitted)
+    assert plt.get_fignums() == []
+
+
+def test_several_runs_on_one_axes_are_told_apart(plt, digits):
+    X, y, Xv, yv = digits
+    _, ax = plt.subplots()
+    displays = [
+        LossCurveDisplay.from_estimator(
+            _clf(solver=solver).fit(X, y, X_val=Xv, y_val=yv), ax=ax, name=solver
+        )
+        for solver in ("sgd", "adam", "lbfgs")
+    ]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    for solver in ("sgd", "adam", "lbfgs"):
+        for what in ("training loss", "validation loss", "validation accuracy"):
+            assert f"{solver}: {what}" in legend
+    assert len(legend) == len(set(legend)) == 9
+    # one twin axis for every run's score; one color per run
+    assert len({d.ax_score_ for d in displays}) == 1
+    assert len(ax.figure.axes) == 2
+    colors = [d.line_.get_color() for d in displays]
+    assert len(set(colors)) == 3
+    for d in displays:
+        assert {line.get_color() for line in d.lines_.values()} == {d.line_.get_color()}
+
+
+def test_from_history(plt, digits):
+    X, y, Xv, yv = digits
+    clf = _clf(solver="sgd", max_iter=3).fit(X, y)
+    clf.partial_fit(X, y)  # an epoch without validation ...
+    clf.partial_fit(X, y, X_val=Xv, y_val=yv)  # ... then one with
+    display = LossCurveDisplay.from_history(clf.history_, name="stream")
+    _assert_line(display.line_, clf.loss_curve_)
+    x, scores = _xy(display.lines_["validation_score"])
+    assert list(x) == [5] and list(scores) == clf.validation_scores_
+    assert display.line_.get_label() == "stream: training loss"
+    # a DataFrame of it too, as saved with to_csv and read back
+    import pandas as pd
+
+    frame = pd.DataFrame(clf.history_)
+    display = LossCurveDisplay.from_history(frame, score_name="accuracy")
+    x, scores = _xy(display.lines_["validation_score"])
+    assert list(x) == [5] and list(scores) == clf.validation_scores_
+    # and from_estimator places the validated epochs the same way
+    display = LossCurveDisplay.from_estimator(clf)
+    assert list(_xy(display.lines_["validation_score"])[0]) == [5]

@@ -9,7 +9,8 @@ Promises:
 - predict / predict_proba on far more rows than one batch work in bounded
   chunks: predicting 2,000,000 x 100 float64 rows with hidden layers (100,)
   allocates at most about twice the output plus a fixed working buffer;
-- 1,000 calls of partial_fit on small batches keep memory flat.
+- 1,000 calls of partial_fit on small batches keep memory flat, but for the
+  per-epoch records (``loss_curve_`` and ``history_``).
 """
 
 import gc
@@ -147,14 +148,22 @@ def test_partial_fit_over_many_small_batches_keeps_memory_flat(
         tracemalloc.stop()
     assert len(est.loss_curve_) == 1000
     assert est.t_ == 20_000
-    # the one thing that should grow: 900 new floats in loss_curve_ (the
-    # float objects, their list slots and the list's over-allocation)
-    curve = 900 * (sys.getsizeof(1.0) + 8) * 9 // 8
+    # the things that should grow: the 900 new epochs of loss_curve_ and
+    # history_ (their number objects, list slots and the lists' over-allocation)
+    curve = _record_bytes(est, 900)
     print(
         f"{Estimator.__name__}/{solver}: {growth / 1024:.1f} KiB kept over 900 "
-        f"batches, of which loss_curve_ ~{curve / 1024:.1f} KiB"
+        f"batches, of which loss_curve_ and history_ ~{curve / 1024:.1f} KiB"
     )
     assert growth - curve < 100 * 1024
+
+
+def _record_bytes(est, n):
+    """Bytes the last ``n`` epochs take in loss_curve_ and history_."""
+    values = est.loss_curve_[-n:]
+    values += [v for column in est.history_.values() for v in column[-n:]]
+    objects = {id(v): v for v in values if v is not None}
+    return sum(sys.getsizeof(v) for v in objects.values()) + 8 * len(values) * 9 // 8
 
 
 @pytest.mark.parametrize(

@@ -585,84 +585,213 @@ def test_partial_fit_keeps_the_last_fits_validation_record(digits):
 
 
 # ----------------------------------------------------------------------
-# verbose: one line per epoch or iteration, whatever the solver
+# verbose: the epoch table, whatever the solver
 
-ITERATION_LINE = re.compile(r"Iteration (\d+), loss = (\d+\.\d{8})(.*)")
+NUMBER = r"(-?\d+\.\d+)"
+
+
+def _table_line(n, of, validated, learning_rate=False):
+    """A regex for one epoch line of the table."""
+    parts = [rf"Iteration {n}, loss = (\d+\.\d{{8}})", rf"{n}/{of}"]
+    if validated:
+        parts += [NUMBER, NUMBER, r"(\*?)"]
+    if learning_rate:
+        parts.append(r"(\d\S*)")
+    parts.append(r"(\d+\.\d{3})s")
+    return re.compile(r"\s+".join(parts))
+
+
+def _columns(line, width):
+    """Character positions where a column ends: the end of each run of text."""
+    return [m.end() for m in re.finditer(r"\S+", line.ljust(width))]
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 @pytest.mark.parametrize("validated", [False, True])
-def test_verbose_prints_one_line_per_epoch(digits, capsys, solver, validated):
+def test_verbose_prints_a_table(digits, capsys, solver, validated):
     X, y, Xv, yv = digits
     kwargs = {"X_val": Xv, "y_val": yv} if validated else {}
     clf = _clf(solver=solver, max_iter=5, verbose=True).fit(X, y, **kwargs)
-    out = capsys.readouterr().out
-    lines = out.splitlines()
-    assert len(lines) == clf.n_iter_ == len(clf.loss_curve_) == 5
-    for k, line in enumerate(lines, start=1):
-        match = ITERATION_LINE.fullmatch(line)
+    lines = capsys.readouterr().out.splitlines()
+    header, rows, end = lines[0], lines[1:-1], lines[-1]
+    assert len(rows) == clf.n_iter_ == len(clf.loss_curve_) == 5
+    unit = "iteration" if solver == "lbfgs" else "epoch"
+    words = ["training loss", unit, "time"]
+    if validated:
+        words[2:2] = ["val loss", "accuracy"]
+    positions = [header.index(word) for word in words]
+    assert positions == sorted(positions)  # the columns, in order
+    assert not header.startswith("Iteration")  # parsers count epoch lines
+    history = clf.history_
+    for k, line in enumerate(rows, start=1):
+        match = _table_line(k, 5, validated).fullmatch(line)
         assert match is not None, line
-        assert int(match[1]) == k
-        assert match[2] == f"{clf.loss_curve_[k - 1]:.8f}"
+        assert match[1] == f"{clf.loss_curve_[k - 1]:.8f}"
         if validated:
-            assert match[3] == (
-                f", validation loss = {clf.validation_loss_curve_[k - 1]:.8f}"
-                f", validation score = {clf.validation_scores_[k - 1]:.6f}"
-            )
-        else:
-            assert match[3] == ""
+            assert match[2] == f"{clf.validation_loss_curve_[k - 1]:.8f}"
+            assert match[3] == f"{clf.validation_scores_[k - 1]:.6f}"
+        assert match[match.lastindex] == f"{history['duration'][k - 1]:.3f}"
+    # aligned: every number ends where its header's word ends
+    ends = [header.index(word) + len(word) for word in words[1:]]
+    for line in rows:
+        assert set(ends) <= set(_columns(line, len(header)))
+    assert end.startswith(f"Stopped after {unit} 5: ")
 
     clf.set_params(verbose=False).fit(X, y, **kwargs)
     assert capsys.readouterr() == ("", "")
 
 
-@pytest.mark.parametrize("Estimator", ESTIMATORS)
-def test_verbose_lbfgs_regressor_and_classifier(
-    digits, regression_split, capsys, Estimator
-):
-    if Estimator is BackpropClassifier:
-        X, y, Xv, yv = digits
-    else:
-        X, y, Xv, yv = regression_split
-    est = Estimator(
-        hidden_layer_sizes=(4,), solver="lbfgs", max_iter=3, verbose=1, random_state=0
-    )
-    est.fit(X, y, X_val=Xv, y_val=yv)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == est.n_iter_ == len(est.loss_curve_)
-    assert all(
-        line.startswith(f"Iteration {k}, loss = ") for k, line in enumerate(lines, 1)
-    )
-    assert all(
-        "validation loss" in line and "validation score" in line for line in lines
-    )
-
-
-@pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_verbose_early_stopping_ends_with_one_stopping_line(digits, capsys, solver):
+def test_the_best_epoch_so_far_is_marked(digits, capsys):
     X, y, Xv, yv = digits
+    clf = _clf(max_iter=15, learning_rate_init=0.05, verbose=True)
+    clf.fit(X, y, X_val=Xv, y_val=yv)
+    rows = capsys.readouterr().out.splitlines()[1:-1]
+    marks = [
+        _table_line(k, 15, True).fullmatch(line)[4] for k, line in enumerate(rows, 1)
+    ]
+    best, expected = None, []
+    losses = clf.validation_loss_curve_
+    for k, score in enumerate(clf.validation_scores_):
+        new = (
+            best is None
+            or score > clf.validation_scores_[best]
+            or (score == clf.validation_scores_[best] and losses[k] < losses[best])
+        )
+        best = k if new else best
+        expected.append("*" if new else "")
+    assert marks == expected
+    assert "" in marks and marks.count("*") > 1  # the test means something
+
+
+@pytest.mark.parametrize(
+    ("scoring", "name"),
+    [
+        (None, "r2"),
+        ("neg_mean_absolute_error", "neg_mean_absolute_error"),
+        ("loss", "neg_loss"),
+    ],
+)
+def test_the_score_column_is_named_by_the_scorer(
+    regression_split, capsys, scoring, name
+):
+    X, Y, Xv, Yv = regression_split
+    _reg(scoring=scoring, verbose=True).fit(X, Y, X_val=Xv, y_val=Yv)
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.split()[-2] == name
+
+
+@pytest.mark.parametrize("schedule", ["constant", "invscaling", "adaptive"])
+def test_the_learning_rate_column_when_a_schedule_changes_it(digits, capsys, schedule):
+    X, y, _, _ = digits
     clf = _clf(
-        solver=solver,
+        solver="sgd",
+        learning_rate=schedule,
+        learning_rate_init=0.5,
+        tol=10.0,  # no epoch improves that much: the adaptive rate falls
+        n_iter_no_change=1,
+        max_iter=8,
+        verbose=True,
+    ).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    rates = clf.history_["learning_rate"]
+    if schedule == "constant":
+        assert "learning rate" not in lines[0]
+        assert rates == [0.5] * clf.n_iter_
+        return
+    assert "learning rate" in lines[0]
+    rows = [line for line in lines if line.startswith("Iteration")]
+    for k, line in enumerate(rows, 1):
+        match = _table_line(k, 8, False, learning_rate=True).fullmatch(line)
+        assert float(match[2]) == pytest.approx(rates[k - 1], rel=1e-5)
+    assert len(set(rates)) > 1  # the schedule did change it
+    if schedule == "adaptive":
+        assert any(
+            line.startswith("Training loss did not improve")
+            and "Setting learning rate to" in line
+            for line in lines
+        )
+
+
+def _end_line(capsys):
+    return capsys.readouterr().out.splitlines()[-1]
+
+
+def test_the_last_line_says_why_training_ended(digits, regression_split, capsys):
+    X, y, Xv, yv = digits
+    _clf(max_iter=3, verbose=True).fit(X, y)
+    assert _end_line(capsys) == (
+        "Stopped after epoch 3: max_iter=3 reached before convergence."
+    )
+    clf = _clf(tol=10.0, n_iter_no_change=2, max_iter=50, verbose=True).fit(X, y)
+    assert _end_line(capsys) == (
+        f"Stopped after epoch {clf.n_iter_}: converged: the training loss did not "
+        "improve by more than tol=10 for 2 epochs."
+    )
+    clf = _clf(
         learning_rate_init=0.1,
         early_stopping=True,
-        n_iter_no_change=1,
-        max_iter=200,
+        n_iter_no_change=2,
+        max_iter=100,
         verbose=True,
     ).fit(X, y, X_val=Xv, y_val=yv)
-    lines = capsys.readouterr().out.splitlines()
-    assert clf.n_iter_ < 200
-    assert len(lines) == clf.n_iter_ + 1
-    for k, line in enumerate(lines[:-1], start=1):
-        assert line.startswith(f"Iteration {k}, loss = ")
-        assert "validation loss" in line and "validation score" in line
-    assert "did not improve" in lines[-1] and "Stopping" in lines[-1]
+    assert _end_line(capsys) == (
+        f"Stopped after epoch {clf.n_iter_}: neither the validation accuracy nor "
+        "the validation loss improved by more than tol=0.0001 for 2 epochs; "
+        f"restored the weights of epoch {clf.best_iteration_} (validation accuracy "
+        f"{clf.best_validation_score_:.6f})."
+    )
+    clf = _clf(solver="lbfgs", max_iter=500, verbose=True).fit(X, y)
+    assert _end_line(capsys).startswith(
+        f"Stopped after iteration {clf.n_iter_}: converged ("
+    )
+    _clf(solver="lbfgs", max_iter=2, verbose=True).fit(X, y)
+    assert _end_line(capsys).startswith(
+        "Stopped after iteration 2: not converged (STOP: TOTAL NO. OF ITERATIONS"
+    )
+    Xr, Yr, _, _ = regression_split
+    with pytest.raises(ValueError, match="diverged"):
+        _reg(
+            activation="identity",
+            learning_rate_init=10.0,
+            solver="sgd",
+            max_iter=20,
+            verbose=True,
+        ).fit(Xr * 1e3, Yr * 1e6)
+    assert _end_line(capsys) == (
+        "Stopped: the loss became non-finite (the optimization diverged); the model "
+        "is left as it was."
+    )
 
 
-def test_verbose_partial_fit_prints_one_line(digits, capsys):
-    X, y, _, _ = digits
-    clf = _clf(solver="adam", verbose=True).partial_fit(X, y, classes=np.unique(y))
+def test_the_last_line_says_the_optimization_diverged(capsys):
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
+    reg = BackpropRegressor(
+        solver="sgd", learning_rate_init=0.1, max_iter=50, random_state=0, verbose=1
+    )
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        reg.fit(X, y)
+    assert _end_line(capsys).startswith(
+        f"Stopped after epoch {reg.n_iter_}: the optimization diverged (the training "
+        f"loss rose from {reg.loss_curve_[0]:.6g} to {reg.loss_curve_[-1]:.6g})"
+    )
+
+
+def test_verbose_partial_fit_prints_one_line_per_call(digits, capsys):
+    X, y, Xv, yv = digits
+    clf = _clf(solver="adam", verbose=True)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    clf.partial_fit(X, y)
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"Iteration 1, loss = {clf.loss_curve_[0]:.8f}"]
+    assert len(lines) == 3  # the header before the model's first epoch
+    assert "training loss" in lines[0] and "epoch" in lines[0]
+    for k, line in enumerate(lines[1:], 1):
+        assert line.startswith(f"Iteration 1, loss = {clf.loss_curve_[k - 1]:.8f}")
+        assert line.split()[5] == str(k)  # numbered over the model's epochs
+    clf.partial_fit(X, y, X_val=Xv, y_val=yv)  # new columns: a header again
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and "val loss" in lines[0] and "accuracy" in lines[0]
 
 
 # ----------------------------------------------------------------------
@@ -828,8 +957,8 @@ def test_callback_stop_is_reported_when_verbose(digits, capsys):
     clf.set_callbacks(Recorder(stop_at=2)).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     assert clf.n_iter_ == 2
-    assert [line.split(",")[0] for line in lines[:2]] == ["Iteration 1", "Iteration 2"]
-    assert len(lines) == 3 and "Stopping" in lines[-1]
+    assert [line.split(",")[0] for line in lines[1:3]] == ["Iteration 1", "Iteration 2"]
+    assert lines[-1] == "Stopped after epoch 2: a callback asked to stop."
 
 
 @needs_callbacks

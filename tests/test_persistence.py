@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
-from _helpers import assert_identical
+from _helpers import assert_identical, model_state
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
@@ -325,7 +325,7 @@ def case(request):
 
 
 def _assert_same_fitted_state(loaded, original):
-    assert_identical(vars(loaded), vars(original))
+    assert_identical(model_state(loaded), model_state(original))
 
 
 def _outputs(est, X, y) -> dict:
