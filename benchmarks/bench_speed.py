@@ -416,6 +416,95 @@ def case_time_to_accuracy(pairs, target=0.97, max_epochs=60):
     ]
 
 
+class _Terminal(io.StringIO):
+    """Standard output that says it is a terminal, so verbose=2 draws its bar."""
+
+    def isatty(self):
+        return True
+
+
+def case_progress(pairs):
+    """What watching costs: the table and the live bar against a silent fit.
+
+    Here both columns are skbackprop: "skbackprop" with verbose=1 (the table)
+    or verbose=2 (the bar, drawn with rich when it is installed, on a stream
+    that says it is a terminal), "scikit-learn" the same fit with verbose=0.
+    """
+    X, y, _, _ = mnist_shaped(np.float32)
+    params = dict(
+        hidden_layer_sizes=(196,), solver="adam", batch_size=200, max_iter=5, tol=0.0
+    )
+
+    reporting = []  # seconds spent inside the reporter's methods, per fit
+
+    def fit_time(verbose):
+        est = BackpropClassifier(verbose=verbose, random_state=0, **params)
+        out = _Terminal() if verbose == 2 else io.StringIO()
+        with contextlib.redirect_stdout(out), _timed_reporters() as spent:
+            start = time.perf_counter()
+            est.fit(X, y)
+            elapsed = time.perf_counter() - start
+        if verbose:
+            reporting.append(spent[0] / elapsed)
+        return elapsed
+
+    try:
+        import rich  # noqa: F401
+
+        drawn = "rich"
+    except ImportError:
+        drawn = "plain text"
+    rows = []
+    for verbose, what in ((1, "epoch table (verbose=1)"), (2, f"live bar ({drawn})")):
+        reporting.clear()
+        t_shown, t_silent = alternate(
+            lambda v=verbose: fit_time(v), lambda: fit_time(0), pairs
+        )
+        share = statistics.median(reporting)
+        rows.append(
+            Row(
+                f"{what} vs verbose=0, MNIST-shaped float32 adam",
+                "s/fit",
+                statistics.median(t_shown),
+                statistics.median(t_silent),
+                median_ratio(t_shown, t_silent),
+                "<= 1.02",
+                "both columns are skbackprop: shown / silent, 5 epochs; time "
+                f"inside the reporter {share:.2%} of the fit",
+            )
+        )
+    return rows
+
+
+@contextlib.contextmanager
+def _timed_reporters():
+    """Add up the seconds spent in every reporter method while it is active."""
+    from skbackprop import _progress
+
+    spent = [0.0]
+    originals = {}
+    for cls in (_progress.Table, _progress.Bar):
+        for name in ("begin", "epoch", "note", "end"):
+            method = cls.__dict__.get(name)
+            if method is None:
+                continue
+
+            def timed(*args, _method=method, **kwargs):
+                start = time.perf_counter()
+                try:
+                    return _method(*args, **kwargs)
+                finally:
+                    spent[0] += time.perf_counter() - start
+
+            originals[cls, name] = method
+            setattr(cls, name, timed)
+    try:
+        yield spent
+    finally:
+        for (cls, name), method in originals.items():
+            setattr(cls, name, method)
+
+
 CASES = {
     "mnist": case_mnist,
     "tiny": case_tiny,
@@ -423,6 +512,7 @@ CASES = {
     "predict": case_predict,
     "memory": case_memory,
     "accuracy": case_time_to_accuracy,
+    "progress": case_progress,
 }
 
 

@@ -111,8 +111,13 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         shuffling.
     tol : float, default=1e-4
         Improvement below which an epoch counts as no progress.
-    verbose : bool, default=False
-        Whether to print progress.
+    verbose : bool or int, default=False
+        What to print while training: nothing (0, False); the epoch table
+        (1, True): one line per epoch or L-BFGS iteration with the training
+        and validation loss, the validation score, a mark on the best epoch,
+        the learning rate when a schedule changes it and the duration, then
+        why training ended; or (2) a live progress bar when standard output
+        is a terminal (rich's with the ``[progress]`` extra), else the table.
     warm_start : bool, default=False
         Whether ``fit`` continues from the current weights.
     momentum : float, default=0.9
@@ -163,9 +168,26 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
     loss_curve_ : list of float
         Objective per epoch (sgd, adam) or iteration (lbfgs).
     validation_scores_ : list of float or None
-        Validation accuracy per epoch with early stopping, else None.
+        Validation score (``scoring``; the accuracy by default) per validated
+        epoch: every epoch of a fit with a validation set (``X_val``, or the
+        early-stopping split), every ``partial_fit`` call given ``X_val``;
+        None when no validation set was ever monitored.
+    validation_loss_curve_ : list of float or None
+        Validation objective (loss plus L2 term on the validation rows), in
+        step with ``validation_scores_``.
     best_validation_score_ : float or None
-        Best validation accuracy with early stopping, else None.
+        Best finite validation score, or None.
+    best_iteration_ : int or None
+        Position (from 1) of the best validation score in
+        ``validation_scores_``; with early stopping, the epoch whose weights
+        were kept.
+    history_ : dict of list
+        One record per epoch (per L-BFGS iteration) of the last fit, extended
+        by warm starts and ``partial_fit``: keys 'epoch', 'loss',
+        'validation_loss', 'validation_score', 'learning_rate', 'duration'
+        (seconds) and 'samples_seen'; plain data, ready for
+        ``pandas.DataFrame``. It agrees with ``loss_curve_`` and the
+        validation curves.
     t_ : int
         Number of training samples seen by the stochastic solvers.
     n_iter_ : int

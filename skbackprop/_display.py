@@ -77,7 +77,8 @@ class LossCurveDisplay:
     ax_ : matplotlib Axes
         The axes with the loss curves.
     ax_score_ : matplotlib Axes or None
-        The twin axes with the validation score, when there is one.
+        The twin axes with the validation score, when there is one; the
+        legend is drawn on it then (on top of every line), else on ``ax_``.
     figure_ : matplotlib Figure
         The figure holding the axes.
     line_ : matplotlib Line2D
@@ -178,9 +179,12 @@ class LossCurveDisplay:
             self.ax_score_.set_ylabel(f"validation {self.score_name}")
         if self.best_iteration is not None:
             ax.axvline(self.best_iteration, color=color, linewidth=0.8, alpha=0.5)
-        handles = [h for a in (ax, self.ax_score_) if a for h in a.get_lines()]
+        twin = self.ax_score_ or _existing_twin(ax)
+        handles = [h for a in (ax, twin) if a for h in a.get_lines()]
         handles = [h for h in handles if not h.get_label().startswith("_")]
-        ax.legend(handles, [h.get_label() for h in handles], loc="best")
+        if twin is not None and ax.get_legend() is not None:
+            ax.get_legend().remove()  # the legend goes on top, over every line
+        (twin or ax).legend(handles, [h.get_label() for h in handles], loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         self.line_, self.lines_ = line, lines
         return self
@@ -290,8 +294,12 @@ def _present(value) -> bool:
 
 def _twin(ax):
     """Return the twin axes for scores already made on ``ax``, else a new one."""
+    return _existing_twin(ax) or ax.twinx()
+
+
+def _existing_twin(ax):
     for other in ax.figure.axes:
         if other is not ax and other.get_shared_x_axes().joined(ax, other):
             if other.bbox.bounds == ax.bbox.bounds:
                 return other
-    return ax.twinx()
+    return None

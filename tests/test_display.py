@@ -73,6 +73,10 @@ def _assert_line(line, values):
     assert_array_equal(y, values)
 
 
+def _legend(display):
+    return (display.ax_score_ or display.ax_).get_legend()
+
+
 def _vertical_lines(ax):
     """x positions of the vertical lines (axvline) on ``ax``."""
     found = []
@@ -116,7 +120,7 @@ def test_from_estimator_with_a_validation_set(plt, digits):
     assert display.figure_ is display.ax_.figure
     assert display.ax_.get_xlabel() == "epoch"
     assert display.ax_.get_ylabel() == "loss"
-    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    legend = [text.get_text() for text in _legend(display).get_texts()]
     assert legend == [
         name + "training loss",
         name + "validation loss",
@@ -341,7 +345,8 @@ def test_several_runs_on_one_axes_are_told_apart(plt, digits):
         )
         for solver in ("sgd", "adam", "lbfgs")
     ]
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert ax.get_legend() is None  # one legend, on the twin axes on top
+    legend = [text.get_text() for text in _legend(displays[-1]).get_texts()]
     for solver in ("sgd", "adam", "lbfgs"):
         for what in ("training loss", "validation loss", "validation accuracy"):
             assert f"{solver}: {what}" in legend
