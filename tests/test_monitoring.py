@@ -745,9 +745,8 @@ def test_the_last_line_says_why_training_ended(digits, regression_split, capsys)
         f"Stopped after iteration {clf.n_iter_}: converged ("
     )
     _clf(solver="lbfgs", max_iter=2, verbose=True).fit(X, y)
-    assert _end_line(capsys).startswith(
-        "Stopped after iteration 2: not converged (STOP: TOTAL NO. OF ITERATIONS"
-    )
+    end = _end_line(capsys).lower()  # scipy's message changed case across versions
+    assert end.startswith("stopped after iteration 2: not converged (stop: total no.")
     Xr, Yr, _, _ = regression_split
     with pytest.raises(ValueError, match="diverged"):
         _reg(
