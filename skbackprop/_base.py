@@ -20,9 +20,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
-from . import _progress, _solvers
+from . import _namespace, _progress, _solvers
 from ._activations import HIDDEN
 from ._checks import (
     all_finite,
@@ -40,6 +40,7 @@ from ._monitor import (
     CallbackTasks,
     Validation,
 )
+from ._namespace import check_fitted_namespace, namespace_of, ops_for, to_host
 from ._network import Network
 from ._params import ParamViewsMixin, _layout
 from ._training import TrainingMixin
@@ -66,15 +67,28 @@ def partial_fit_context(method):
 
 
 class FitData(NamedTuple):
-    """Validated, encoded training data."""
+    """Validated, encoded training data.
 
-    X: object  # ndarray or sparse matrix
-    Y: np.ndarray
-    sample_weight: np.ndarray | None  # class weights included
+    ``X``, ``Y`` and ``sample_weight`` are in the library ``X`` came in
+    (numpy, or another array API library with dispatch on); ``Y_host`` and
+    ``sw_host`` are the same targets and weights on the host (the same
+    objects for numpy), for the label logic, the split and the weights'
+    messages.
+    """
+
+    X: object  # ndarray or sparse matrix, or another library's array
+    Y: object
+    sample_weight: object  # class weights included
     user_sample_weight: np.ndarray | None  # as the user gave it
+    Y_host: np.ndarray | None = None
+    sw_host: np.ndarray | None = None
 
 
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_NONFINITE_OUTPUT = (
+    "The network's output is not finite for some samples: their features are too "
+    "large for the fitted weights. Scale the input as the training data was scaled."
+)
 _ACCEPT_SPARSE = ["csr", "csc"]
 # Rows per chunk in predict: keeps each chunk's widest layer near 2**20 values.
 _PREDICT_CHUNK_VALUES = 2**20
@@ -254,16 +268,22 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
                 "with appropriate arguments before using this estimator."
             )
 
-    def _predict_chunks(self, X, transform, tail_shape, dtype) -> np.ndarray:
+    def _predict_chunks(self, X, transform, tail_shape, dtype, method) -> np.ndarray:
         """Apply ``transform`` to the logits of X, chunk by chunk.
 
-        ``transform(z)`` maps the output logits of a chunk of rows (an array
-        it may overwrite) to that chunk's result, of shape ``(rows,) +
+        ``transform(z, ops)`` maps the output logits of a chunk of rows (an
+        array it may overwrite) to that chunk's result, of shape ``(rows,) +
         tail_shape``; results go straight into the one output array, so
         memory stays bounded for any number of rows. Non-finite logits (input
-        far outside the training range, overflowing the products) raise.
+        far outside the training range, overflowing the products) raise. A
+        model fitted in another array library computes in it (``method``
+        names the caller in the error for inputs from elsewhere).
         """
         self._check_fitted()
+        ns = check_fitted_namespace(self, X, method)
+        if ns is not None:
+            with np.errstate(all="ignore"):  # (numpy-backed libraries warn)
+                return self._predict_on_device(ns, X, transform)
         with np.errstate(all="ignore"):  # scikit-learn's check warns on inf - inf
             X = self._validate_X(X)
         theta, n = self._theta, X.shape[0]
@@ -283,13 +303,41 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
                 rows = slice(start, min(start + chunk, n))
                 z = network.logits(theta, X[rows].astype(theta.dtype, copy=False))
                 if not all_finite(z):
-                    raise ValueError(
-                        "The network's output is not finite for some samples: their "
-                        "features are too large for the fitted weights. Scale the "
-                        "input as the training data was scaled."
-                    )
-                out[rows] = transform(z)
+                    raise ValueError(_NONFINITE_OUTPUT)
+                out[rows] = transform(z, network.ops)
         return out
+
+    def _predict_on_device(self, ns, X, transform):
+        """``_predict_chunks`` for a model in another array library."""
+        X = self._validate_device_X(ns, X, reset=False)
+        theta, n = self._theta, X.shape[0]
+        if X.dtype != theta.dtype:
+            X = ns.xp.astype(X, theta.dtype)
+        chunk = self._chunk_rows(X)
+        network = Network(
+            _layout(self._layer_units),
+            activation=self.activation,
+            out_activation=self.out_activation_,
+            dtype=theta.dtype,
+            max_rows=min(n, chunk),
+            ops=ns.ops,
+        )
+        parts = [
+            network.logits(theta, X[start : min(start + chunk, n), ...])
+            for start in range(0, n, chunk)
+        ]
+        Z = parts[0] if len(parts) == 1 else ns.xp.concat(parts)
+        if not ns.ops.all_finite(Z):
+            raise ValueError(_NONFINITE_OUTPUT)
+        return transform(Z, ns.ops)
+
+    def _validate_device_X(self, ns, X, *, reset):
+        """Validate ``X`` of another array library on its device (dispatch on)."""
+        if not ns.supports_float64() and X.dtype != ns.xp.float32:
+            raise ValueError(
+                f"The device {ns.device!r} has no float64; pass X as float32."
+            )
+        return validate_data(self, X, dtype=[ns.xp.float64, ns.xp.float32], reset=reset)
 
     # ------------------------------------------------------------------
     # Fitting
@@ -392,7 +440,11 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         first_pass = not hasattr(self, "_theta") or (
             not self.warm_start and not incremental
         )
+        ns = namespace_of(X)
+        if not first_pass:
+            check_fitted_namespace(self, X, "partial_fit" if incremental else "fit")
         data = self._validate_fit_data(
+            ns,
             X,
             y,
             sample_weight,
@@ -400,14 +452,14 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             incremental=incremental,
             classes=classes,
         )
-        validation = self._validation_data(*validation, data)
+        validation = self._validation_data(*validation, data, ns)
         user_sw = data.user_sample_weight
         tasks.begin_fit(X, y, None if user_sw is None else {"sample_weight": user_sw})
         self.out_activation_ = self._out_activation()
         layer_units = (data.X.shape[1], *hidden, data.Y.shape[1])
         rng = check_random_state(self.random_state)
         if first_pass:
-            self._initialize(layer_units, data.X.dtype, rng)
+            self._initialize(layer_units, data.X.dtype, rng, ns)
         elif layer_units != self._layer_units:
             raise ValueError(
                 f"Cannot continue training a network with layer sizes "
@@ -437,29 +489,71 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             name = class_weight_name(data.user_sample_weight, name)
         return dict(
             solver=self.solver,
-            weights=data.sample_weight,
+            weights=data.sw_host,
             weights_name=name,
             alpha=self.alpha,
             regression=self._y_numeric,
         )
 
     def _validate_fit_data(
-        self, X, y, sample_weight, *, first_pass, incremental, classes
+        self, ns, X, y, sample_weight, *, first_pass, incremental, classes
     ) -> FitData:
-        X, y = self._validate_X_y(X, y, reset=first_pass)
-        if not first_pass:
-            X = cast_finite(X, self._theta.dtype, "X")
+        """Validate and encode the training data; ``ns`` is X's library or None.
+
+        With another array library, X is checked on its device and the
+        targets and weights on the host, then moved to X's device (whatever
+        library or device they came in, as scikit-learn's array API
+        estimators do).
+        """
+        if ns is None:
+            X, y = self._validate_X_y(X, y, reset=first_pass)
+            if not first_pass:
+                X = cast_finite(X, self._theta.dtype, "X")
+            dtype = X.dtype
+        else:
+            X = self._validate_device_X(ns, X, reset=first_pass)
+            if not first_pass and X.dtype != self._theta.dtype:
+                X = _namespace.cast_finite_on_device(ns, X, self._theta.dtype, "X")
+            dtype = ns.host_dtype(X.dtype)
+            y = self._validate_host_y(to_host(y), X.shape[0])
+            sample_weight = to_host(sample_weight)
         Y = self._encode_targets(
             y, first_pass=first_pass, incremental=incremental, classes=classes
         )
-        Y = self._contiguous_targets(Y, X.dtype, "y")
-        user_sw = validate_sample_weight(sample_weight, X.shape[0], X.dtype)
-        sample_weight = self._apply_class_weight(Y, user_sw, incremental)
-        if sample_weight is not user_sw:
-            sample_weight = check_weights(
-                sample_weight, X.dtype, class_weight_name(user_sw, "sample_weight")
+        Y = self._contiguous_targets(Y, dtype, "y")
+        user_sw = validate_sample_weight(sample_weight, X.shape[0], dtype)
+        sw = self._apply_class_weight(Y, user_sw, incremental)
+        if sw is not user_sw:
+            sw = check_weights(sw, dtype, class_weight_name(user_sw, "sample_weight"))
+        if ns is None:
+            return FitData(X, Y, sw, user_sw, Y, sw)
+        return FitData(
+            X,
+            ns.asarray(Y, dtype),  # class indicators as numbers: no bool arithmetic
+            None if sw is None else ns.asarray(sw, dtype),
+            user_sw,
+            Y,
+            sw,
+        )
+
+    def _validate_host_y(self, y, n_samples):
+        """Check targets as ``validate_data(X, y)`` does, for X on a device."""
+        y = check_array(
+            y,
+            accept_sparse="csr",
+            ensure_2d=False,
+            dtype=None,
+            input_name="y",
+            estimator=self,
+        )
+        if self._y_numeric and getattr(y.dtype, "kind", None) == "O":
+            y = y.astype(np.float64)
+        if y.shape[0] != n_samples:
+            raise ValueError(
+                "Found input variables with inconsistent numbers of samples: "
+                f"[{n_samples}, {y.shape[0]}]"
             )
-        return FitData(X, Y, sample_weight, user_sw)
+        return y
 
     def _validate_X_y(self, X, y, *, reset):
         """Training or validation data: X float64 or float32, dense/CSR/CSC."""
@@ -482,7 +576,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             return np.ascontiguousarray(Y)
         return np.ascontiguousarray(cast_finite(Y, dtype, name))
 
-    def _validation_data(self, X_val, y_val, sample_weight_val, data):
+    def _validation_data(self, X_val, y_val, sample_weight_val, data, ns=None):
         """Validate the user-supplied validation set; None when there is none."""
         if X_val is None and y_val is None:
             if sample_weight_val is not None:
@@ -494,27 +588,42 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             raise ValueError("X_val is provided, but y_val was not provided.")
         if X_val is None:
             raise ValueError("y_val is provided, but X_val was not provided.")
+        if ns is not None:
+            _namespace.check_same(ns, X_val, "X_val")
         try:
-            Xv, yv = self._validate_X_y(X_val, y_val, reset=False)
+            if ns is None:
+                Xv, yv = self._validate_X_y(X_val, y_val, reset=False)
+            else:
+                Xv = self._validate_device_X(ns, X_val, reset=False)
+                yv = self._validate_host_y(to_host(y_val), Xv.shape[0])
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"Invalid validation data (X_val, y_val): {exc}") from None
-        Xv = cast_finite(Xv, data.X.dtype, "X_val")
+        if ns is None:
+            Xv = cast_finite(Xv, data.X.dtype, "X_val")
+            dtype = Xv.dtype
+        else:
+            if Xv.dtype != data.X.dtype:
+                Xv = _namespace.cast_finite_on_device(ns, Xv, data.X.dtype, "X_val")
+            dtype = ns.host_dtype(Xv.dtype)
         Yv = self._encode_validation_targets(yv, data)
-        Yv = self._contiguous_targets(Yv, Xv.dtype, "y_val")
+        Yv = self._contiguous_targets(Yv, dtype, "y_val")
         swv = validate_sample_weight(
-            sample_weight_val,
+            to_host(sample_weight_val),
             Xv.shape[0],
-            Xv.dtype,
+            dtype,
             name="sample_weight_val",
             rows="X_val",
         )
         weighted = self._weight_by_class(Yv, swv)
         if weighted is not swv:
             name = class_weight_name(swv, "sample_weight_val", "y_val")
-            swv = check_weights(weighted, Xv.dtype, name)
+            swv = check_weights(weighted, dtype, name)
         scorer = self._scorer()
         self._check_validation_size(Xv.shape[0], scorer)
-        return Validation(self, Xv, Yv, swv, lambda: (X_val, y_val), scorer)
+        validation = Validation(self, Xv, Yv, swv, lambda: (X_val, y_val), scorer)
+        if ns is not None:
+            validation.on_device(ns, dtype)
+        return validation
 
     def _check_validation_size(self, n_val, scorer):
         """Raise when the score is undefined for ``n_val`` validation samples."""
@@ -526,7 +635,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         return check_scoring(self, scoring=self.scoring)
 
     def _validation_metrics(
-        self, theta, X, Y, sample_weight, with_score=True
+        self, theta, X, Y, sample_weight, with_score=True, host=None
     ) -> tuple[float, float]:
         """``(score, objective)`` of ``theta`` on validation data, by row chunks.
 
@@ -535,7 +644,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         term) evaluated on these rows.
         """
         layout = _layout(self._layer_units)
-        n = X.shape[0]
+        n, ops = X.shape[0], ops_for(theta)
         chunk = self._chunk_rows(X)
         network = Network(
             layout,
@@ -544,27 +653,42 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             dtype=theta.dtype,
             max_rows=min(n, chunk),
             loss=self.loss,
+            ops=ops,
         )
-        Z = np.empty((n, self.n_outputs_), dtype=theta.dtype)
-        total = n if sample_weight is None else float(sample_weight.sum())
+        # with another library, Y and the weights on the host (for the score
+        # and the chunks' shares) come as host=(Y, sample_weight)
+        Y_host, sw_host = (Y, sample_weight) if host is None else host
+        Z = np.empty((n, self.n_outputs_), dtype=theta.dtype) if ops.buffered else []
+        total = n if sw_host is None else float(sw_host.sum())
         data = 0.0
         with np.errstate(all="ignore"):
             for start in range(0, n, chunk):
                 rows = slice(start, min(start + chunk, n))
                 sw = None if sample_weight is None else sample_weight[rows]
-                weight = rows.stop - rows.start if sw is None else float(sw.sum())
+                weight = rows.stop - rows.start
+                if sw_host is not None:
+                    weight = float(sw_host[rows].sum())
                 if weight == 0:  # rows that do not count in the objective
-                    Z[rows] = network.logits(theta, X[rows])
-                    continue
-                value, Z[rows] = network.evaluate(theta, X[rows], Y[rows], sw)
-                data += value * (weight / total)  # (a fraction: no overflow)
-            loss = data
+                    z = network.logits(theta, X[rows] if ops.buffered else X[rows, ...])
+                elif ops.buffered:
+                    value, z = network.evaluate(theta, X[rows], Y[rows], sw)
+                else:  # (array API arrays take a full index)
+                    value, z = network.evaluate(theta, X[rows, ...], Y[rows, ...], sw)
+                if weight != 0:
+                    data += value * (weight / total)  # (a fraction: no overflow)
+                if ops.buffered:
+                    Z[rows] = z
+                else:
+                    Z.append(z)
+            if not ops.buffered:
+                Z = ops.to_host(Z[0] if len(Z) == 1 else ops.xp.concat(Z))
+            loss = float(data)
             if self.alpha:
                 W = theta[: layout.n_coefs]
-                loss += 0.5 * self.alpha * float(network.blas.dot(W, W)) / total
+                loss += 0.5 * self.alpha * float(network.ops.dot(W, W)) / total
             if not (with_score and np.isfinite(Z).all()):
                 return np.nan, loss
-            return self._score_logits(Z, Y, sample_weight), loss
+            return self._score_logits(Z, Y_host, sw_host), loss
 
     def _apply_class_weight(self, Y, sample_weight, incremental):
         return sample_weight
@@ -572,14 +696,18 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
     def _weight_by_class(self, Y, sample_weight):
         return sample_weight
 
-    def _initialize(self, layer_units, dtype, rng):
+    def _initialize(self, layer_units, dtype, rng, ns=None):
         layout = _layout(layer_units)
         self._layer_units = layer_units
         self.n_layers_ = layout.n_layers
         self.n_outputs_ = layer_units[-1]
         factor = 2.0 if self.activation == "logistic" else 6.0
-        self._theta = init_params(layout, rng, dtype, factor)
-        self._use_initial_layers(layout, self._theta)
+        # drawn on the host with the estimator's rng, then moved: every
+        # library starts from the same weights
+        host_dtype = dtype if ns is None else ns.host_dtype(dtype)
+        theta = init_params(layout, rng, host_dtype, factor)
+        self._use_initial_layers(layout, theta)
+        self._theta = theta if ns is None else ns.asarray(theta, host_dtype)
         self._opt_state = None
         self._best_theta = None
         self.n_iter_ = 0
@@ -591,7 +719,35 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         self.validation_scores_ = self.validation_loss_curve_ = None
         self.best_validation_score_ = self.best_iteration_ = None
 
+    def to_numpy(self):
+        """Return a copy of this fitted model with every array on the host.
+
+        A model fitted on another array library's arrays (a PyTorch tensor on
+        a GPU, say) keeps its parameters there. The copy's parameters,
+        optimizer state and other arrays are numpy arrays: it predicts on
+        numpy input, pickles, and exports to ONNX or skops like a model
+        fitted on numpy. A numpy model is simply copied.
+
+        Returns
+        -------
+        estimator : estimator instance
+            A new, numpy-backed estimator with the same parameters and
+            fitted state.
+        """
+        import copy
+
+        self._check_fitted()
+        state = {
+            k: _namespace.move_to_host(v)
+            for k, v in self.__dict__.items()
+            if k not in CALLBACK_ATTRIBUTES
+        }
+        host = object.__new__(type(self))
+        host.__dict__ = copy.deepcopy(state)
+        return host
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True
         return tags

@@ -19,6 +19,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._activations import ACTIVATIONS
 from ._base import BaseBackprop, partial_fit_context
+from ._namespace import check_fitted_namespace, namespace_of_array, to_host
 
 _SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 
@@ -467,8 +468,13 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
 
     # ------------------------------------------------------------------
     # Outputs, from the output layer's pre-activations (logits) Z
-    def _proba(self, Z):
-        """Class probabilities from logits ``Z`` (which may be overwritten)."""
+    def _proba(self, Z, ops=None):
+        """Class probabilities from logits ``Z`` (which may be overwritten).
+
+        ``ops`` (see ``_ops``) is given for logits in another array library.
+        """
+        if ops is not None and not ops.buffered:
+            return self._proba_on(ops, Z)
         if self.out_activation_ == "softmax":
             return ACTIVATIONS["softmax"](Z)
         if self._label_type == "binary":
@@ -485,8 +491,30 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             A[total[:, 0] == 0] = 1 / A.shape[1]  # every unit rounded to 0
         return A
 
-    def _labels(self, Z):
-        P = self._proba(Z)
+    def _proba_on(self, ops, Z):
+        """``_proba`` in another array library: the same formulas through ``ops``."""
+        xp, logistic = ops.xp, ACTIVATIONS["logistic"]
+        if self.out_activation_ == "softmax":
+            return ACTIVATIONS["softmax"](Z, ops=ops)
+        if self._label_type == "binary":
+            return xp.concat([logistic(-Z, ops=ops), logistic(Z, ops=ops)], axis=1)
+        A = logistic(Z, ops=ops)
+        if self._label_type == "multiclass":  # squared error: normalise the units
+            total = ops.row_sum(A, keepdims=True)
+            safe = xp.where(total > 0, total, xp.ones_like(total))
+            A = xp.where(total > 0, A / safe, xp.ones_like(A) / A.shape[1])
+        return A
+
+    def _labels(self, Z, ops=None):
+        P = self._proba(Z, ops)
+        if ops is not None and not ops.buffered:
+            xp = ops.xp
+            if self._label_type == "multilabel-indicator":
+                return xp.astype(P > 0.5, xp.int64)
+            index = xp.argmax(P, axis=1)
+            if self.classes_.dtype.kind not in "biuf":  # labels no array library holds
+                return self.classes_[ops.to_host(index)]
+            return xp.take(ops.asarray(self.classes_, self.classes_.dtype), index)
         if self._label_type == "multilabel-indicator":
             return (P > 0.5).astype(int)
         return self.classes_[np.argmax(P, axis=1)]
@@ -623,7 +651,7 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             tail, dtype = (len(est.classes_),), int
         else:
             tail, dtype = (), est.classes_.dtype
-        return est._predict_chunks(X, est._labels, tail, dtype)
+        return est._predict_chunks(X, est._labels, tail, dtype, "predict")
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -642,7 +670,9 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         """
         est = self._fitted_view()
         n_columns = 2 if est._label_type == "binary" else len(est.classes_)
-        return est._predict_chunks(X, est._proba, (n_columns,), est._theta.dtype)
+        return est._predict_chunks(
+            X, est._proba, (n_columns,), est._theta.dtype, "predict_proba"
+        )
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of ``predict(X)`` against ``y``.
@@ -662,8 +692,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
             Mean accuracy.
         """
         _check_label_types(y, "y")
+        predicted = self.predict(X)
+        if not isinstance(predicted, np.ndarray):  # scored on the host
+            predicted, y = to_host(predicted), to_host(y)
+            sample_weight = to_host(sample_weight)
         with np.errstate(all="ignore"):  # scikit-learn's label checks may warn
-            return float(super().score(X, y, sample_weight=sample_weight))
+            return float(accuracy_score(y, predicted, sample_weight=sample_weight))
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
@@ -678,7 +712,12 @@ class BackpropClassifier(ClassifierMixin, BaseBackprop):
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """
+        self._check_fitted()
+        check_fitted_namespace(self, X, "predict_log_proba")
         proba = self.predict_proba(X)
+        if not isinstance(proba, np.ndarray):  # another array library's
+            with np.errstate(divide="ignore"):  # (numpy-backed libraries)
+                return namespace_of_array(proba).xp.log(proba)
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
 

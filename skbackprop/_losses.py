@@ -23,28 +23,29 @@ pair multiplies by the output derivative. Computing the cross-entropies from
 ``evaluate`` does all of it in one pass over the output layer during
 training: it fills ``A = g(Z)``, returns the weighted mean loss, and fills
 ``D`` with ``w_i * dL/dz``, where ``w_i = s_i / S`` (a column) or ``1 / n``
-(a number) is the sample's share of the objective.
+(a number) is the sample's share of the objective. It takes ``ops`` (see
+``_ops``), the operations of the array library at hand, and returns
+``(value, A, D)``: numpy fills the ``A`` and ``D`` buffers and returns them,
+other libraries return new arrays; the value is a float from numpy and a 0-d
+array from other libraries (read once per epoch, not per minibatch).
 """
 
-import numpy as np
-from scipy.special import xlogy
-
 from ._activations import ACTIVATIONS
-from ._blas import blas_for
+from ._ops import numpy_ops
 
 
-def _weighted_total(T: np.ndarray, w) -> float:
+def _weighted_total(T, w, ops):
     """``sum_i w_i sum_k T_ik`` for a number or an ``(n, 1)`` column ``w``."""
     if isinstance(w, float):
-        return float(np.add.reduce(T, axis=None)) * w
-    return _weighted_sum(np.add.reduce(T, axis=1), w)
+        return ops.total(T) * w
+    return _weighted_sum(ops.row_sum(T), w, ops)
 
 
-def _weighted_sum(per_sample: np.ndarray, w) -> float:
+def _weighted_sum(per_sample, w, ops):
     """``sum_i w_i per_sample_i`` for a number or an ``(n, 1)`` column ``w``."""
     if isinstance(w, float):
-        return float(np.add.reduce(per_sample)) * w
-    return float(blas_for(per_sample.dtype).dot(per_sample, w[:, 0]))
+        return ops.total(per_sample) * w
+    return ops.dot(per_sample, w[:, 0])
 
 
 class SquaredError:
@@ -52,18 +53,19 @@ class SquaredError:
 
     outputs = frozenset({"identity", "logistic"})
 
-    def evaluate(self, out_activation, Z, Y, w, A, D, T) -> float:
-        """Fill ``A`` and ``D = w (a - y) g'(z)``; return the weighted mean loss."""
-        ACTIVATIONS[out_activation](Z, out=A)
-        np.subtract(A, Y, out=D)
-        np.multiply(D, D, out=T)
-        value = 0.5 * _weighted_total(T, w)
+    def evaluate(self, out_activation, Z, Y, w, A, D, T, ops=None):
+        """Return the weighted mean loss, ``A = g(z)`` and ``D = w (a - y) g'(z)``."""
+        ops = ops or numpy_ops(Z.dtype)
+        A = ACTIVATIONS[out_activation](Z, out=A, ops=ops)
+        D = ops.subtract(A, Y, out=D)
+        T = ops.multiply(D, D, out=T)
+        value = 0.5 * _weighted_total(T, w, ops)
         D *= w
         if out_activation == "logistic":
-            np.subtract(1.0, A, out=T)
+            T = ops.subtract(1.0, A, out=T)
             T *= A
             D *= T
-        return value
+        return value, A, D
 
 
 class LogLoss:
@@ -71,30 +73,31 @@ class LogLoss:
 
     outputs = frozenset({"logistic", "softmax"})
 
-    def evaluate(self, out_activation, Z, Y, w, A, D, T) -> float:
-        """Fill ``A`` and ``D = w (a - y)``; return the weighted mean loss."""
+    def evaluate(self, out_activation, Z, Y, w, A, D, T, ops=None):
+        """Return the weighted mean loss, ``A = g(z)`` and ``D = w (a - y)``."""
+        ops = ops or numpy_ops(Z.dtype)
         if out_activation == "softmax":
             # a = exp(z - m) / s and logsumexp(z) = m + log(s)
-            m = np.maximum.reduce(Z, axis=1, keepdims=True)
-            np.subtract(Z, m, out=A)
-            np.exp(A, out=A)
-            s = np.add.reduce(A, axis=1, keepdims=True)
+            m = ops.row_max(Z)
+            A = ops.subtract(Z, m, out=A)
+            A = ops.exp(A, out=A)
+            s = ops.row_sum(A, keepdims=True)
             A /= s
-            np.log(s, out=s)
+            s = ops.log(s, out=s)
             s += m
-            np.multiply(Y, Z, out=T)
-            value = _weighted_sum(s[:, 0] - np.add.reduce(T, axis=1), w)
+            T = ops.multiply(Y, Z, out=T)
+            value = _weighted_sum(s[:, 0] - ops.row_sum(T), w, ops)
         else:
             # softplus(z) = log(1 + e^z); a = sigmoid(z) = exp(z - softplus(z))
-            np.logaddexp(0.0, Z, out=T)
-            np.subtract(Z, T, out=A)
-            np.exp(A, out=A)
-            np.multiply(Y, Z, out=D)
+            T = ops.softplus(Z, out=T)
+            A = ops.subtract(Z, T, out=A)
+            A = ops.exp(A, out=A)
+            D = ops.multiply(Y, Z, out=D)
             T -= D
-            value = _weighted_total(T, w)
-        np.subtract(A, Y, out=D)
+            value = _weighted_total(T, w, ops)
+        D = ops.subtract(A, Y, out=D)
         D *= w
-        return value
+        return value, A, D
 
 
 class Poisson:
@@ -102,18 +105,19 @@ class Poisson:
 
     outputs = frozenset({"exp"})
 
-    def evaluate(self, out_activation, Z, Y, w, A, D, T) -> float:
-        """Fill ``A = exp(z)`` and ``D = w (a - y)``; return the weighted mean."""
-        np.exp(Z, out=A)
-        xlogy(Y, Y, out=T)
+    def evaluate(self, out_activation, Z, Y, w, A, D, T, ops=None):
+        """Return the weighted mean loss, ``A = exp(z)`` and ``D = w (a - y)``."""
+        ops = ops or numpy_ops(Z.dtype)
+        A = ops.exp(Z, out=A)
+        T = ops.xlogy(Y, Y, out=T)
         T -= Y
-        np.multiply(Y, Z, out=D)
+        D = ops.multiply(Y, Z, out=D)
         T -= D
         T += A
-        value = _weighted_total(T, w)
-        np.subtract(A, Y, out=D)
+        value = _weighted_total(T, w, ops)
+        D = ops.subtract(A, Y, out=D)
         D *= w
-        return value
+        return value, A, D
 
 
 LOSSES = {

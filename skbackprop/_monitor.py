@@ -17,6 +17,8 @@ import time
 import numpy as np
 from sklearn.utils import _safe_indexing
 
+from ._namespace import namespace_of, take_rows
+
 try:  # scikit-learn >= 1.9
     from sklearn.callback import CallbackSupportMixin
 
@@ -74,12 +76,29 @@ class Validation:
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.raw = raw
         self.scorer = scorer
+        self.host = None  # (Y, sample_weight) on the host, for a device set
+
+    def on_device(self, ns, dtype) -> None:
+        """Move the (host) targets and weights to ``ns``'s device; keep them here too.
+
+        The score of each epoch is computed on the host from the logits
+        (one transfer per epoch); the objective on the device.
+        """
+        self.host = (self.Y, self.sample_weight)
+        self.Y = ns.asarray(self.Y, dtype)
+        if self.sample_weight is not None:
+            self.sample_weight = ns.asarray(self.sample_weight, dtype)
 
     def __call__(self, theta) -> tuple[float, float]:
         """Score and objective of the network ``theta`` on the validation set."""
         est = self.estimator
         score, loss = est._validation_metrics(
-            theta, self.X, self.Y, self.sample_weight, with_score=self.scorer is None
+            theta,
+            self.X,
+            self.Y,
+            self.sample_weight,
+            with_score=self.scorer is None,
+            host=self.host,
         )
         if self.scorer == "loss":
             score = -loss
@@ -210,6 +229,9 @@ def subset(data, rows):
     """Rows of any array-like the user passed (DataFrames included), or None."""
     if data is None:
         return None
+    ns = namespace_of(data)
+    if ns is not None:
+        return take_rows(ns, data, rows)
     try:
         return _safe_indexing(data, rows)
     except (TypeError, ValueError, IndexError):  # a bare array-like

@@ -20,9 +20,12 @@ product come out already scaled. Biases enter the forward products by
 prefilling ``z`` with ``b`` (GEMM with ``beta = 1``), and weight decay enters
 the gradient by prefilling it with ``W`` (GEMM with ``beta = alpha / S``).
 
+The passes are written once, against the operations of ``_ops``. For numpy,
 :class:`Network` holds every buffer and view a pass needs, so that the
-minibatch loop calls nothing but BLAS and numpy ufuncs. ``forward`` and
-``loss_and_grad`` are the same computations as plain functions.
+minibatch loop calls nothing but BLAS and numpy ufuncs; for any other array
+library (``ops`` an ``_ops.ArrayOps``) it holds none, and each operation
+returns a new array on the device. ``forward`` and ``loss_and_grad`` are the
+same computations as plain functions.
 """
 
 from types import SimpleNamespace
@@ -31,9 +34,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES, logistic_of_half
-from ._blas import blas_for
 from ._layout import ParamLayout
 from ._losses import LOSSES
+from ._ops import numpy_ops
 
 
 class Network:
@@ -44,14 +47,16 @@ class Network:
     layout : ParamLayout
     activation, out_activation : str
         Hidden and output activations.
-    dtype : numpy dtype
-        Of ``theta``, ``X`` and ``Y``; float32 or float64.
+    dtype : dtype
+        Of ``theta``, ``X`` and ``Y``; float32 or float64 (of ``ops``' library).
     max_rows : int
         Largest batch.
     loss : str or None
         Loss for ``loss_and_grad``; None for a forward-only network.
     alpha : float
         L2 penalty.
+    ops : NumpyOps or ArrayOps
+        The array library's operations (see ``_ops``); numpy's by default.
     """
 
     def __init__(
@@ -64,16 +69,23 @@ class Network:
         max_rows: int,
         loss: str | None = None,
         alpha: float = 0.0,
+        ops=None,
     ):
         self.layout = layout
         self.activation = activation
         self.out_activation = out_activation
         self.loss = None if loss is None else LOSSES[loss]
         self.alpha = float(alpha)
-        self.dtype = np.dtype(dtype)
+        self.ops = numpy_ops(dtype) if ops is None else ops
+        self.buffered = self.ops.buffered
+        self.dtype = np.dtype(dtype) if self.buffered else dtype
         self.max_rows = max_rows
-        self.blas = blas_for(self.dtype)
+        self._rows = {}
+        self._params = (None, None)
+        self._grads = (None, None)
         units = layout.layer_units[1:]
+        if not self.buffered:  # other libraries allocate as they go
+            return
         new = lambda u: np.empty((max_rows, u), dtype=self.dtype)  # noqa: E731
         # z[l] holds z, then (for hidden layers) a = f(z) in place
         self._z = [new(u) for u in units]
@@ -82,128 +94,133 @@ class Network:
         if loss is not None:
             self._delta = [new(u) for u in units]
             self._tmp = [new(u) for u in units]
-        self._rows = {}
-        self._params = (None, None)
-        self._grads = (None, None)
 
     # -- cached views ---------------------------------------------------
     def _views(self, n: int) -> SimpleNamespace:
-        """Return the first ``n`` rows of every buffer, and their transposes."""
+        """Return the first ``n`` rows of every buffer (all None without buffers)."""
         views = self._rows.get(n)
         if views is None:
             if n > self.max_rows:
                 raise ValueError(f"network holds {self.max_rows} rows, asked for {n}")
-            z = [b[:n] for b in self._z]
-            views = SimpleNamespace(z=z, zt=[b.T for b in z], a_out=self._a_out[:n])
+            if not self.buffered:
+                none = [None] * (self.layout.n_layers - 1)
+                return SimpleNamespace(z=none, a_out=None, d=none, t=none)
+            views = SimpleNamespace(z=[b[:n] for b in self._z], a_out=self._a_out[:n])
             if self.loss is not None:
-                d = [b[:n] for b in self._delta]
-                views.d, views.dt = d, [b.T for b in d]
+                views.d = [b[:n] for b in self._delta]
                 views.t = [b[:n] for b in self._tmp]
             self._rows[n] = views
         return views
 
     def _unpack(self, vector, cache_name):
+        if not self.buffered:
+            return self.ops.unpack(self.layout, vector)
         cached_vector, views = getattr(self, cache_name)
         if cached_vector is not vector:
-            W, b = self.layout.unpack(vector)
-            views = SimpleNamespace(W=W, Wt=[w.T for w in W], b=b)
+            views = self.ops.unpack(self.layout, vector)
             setattr(self, cache_name, (vector, views))
         return views
 
     # -- passes -----------------------------------------------------------
-    def _forward(self, P, X, R) -> np.ndarray:
-        """Fill the hidden activations and return the output logits ``z[L]``."""
-        gemm, hidden = self.blas.gemm, ACTIVATIONS[self.activation]
-        last = len(P.W) - 1
-        a_t = None if sp.issparse(X) else X.T
+    def _forward(self, W, b, X, R) -> list:
+        """Return every layer's output: hidden activations, then logits ``z[L]``."""
+        ops, hidden = self.ops, ACTIVATIONS[self.activation]
+        last = len(W) - 1
+        a, out = X, []
         for i in range(last + 1):
-            z = R.z[i]
-            if a_t is None:  # sparse input layer
-                z[...] = X @ P.W[0]
-                z += P.b[0]
+            if i == 0 and sp.issparse(X):  # sparse input layer (numpy only)
+                z = R.z[0]
+                z[...] = X @ W[0]
+                z += b[0]
                 if i < last:
-                    hidden(z)
+                    z = hidden(z)
             elif i < last and self.activation == "logistic":
                 # z / 2 straight from the product: logistic(z) = (1 + tanh(z/2)) / 2
-                np.copyto(z, P.b[i])
-                gemm(0.5, P.Wt[i], a_t, 0.5, R.zt[i], 0, 0, 1)
-                logistic_of_half(z)
+                z = ops.affine(a, W[i], b[i], out=R.z[i], scale=0.5)
+                z = logistic_of_half(z, ops=ops)
             else:
-                np.copyto(z, P.b[i])
-                gemm(1.0, P.Wt[i], a_t, 1.0, R.zt[i], 0, 0, 1)
+                z = ops.affine(a, W[i], b[i], out=R.z[i])
                 if i < last:
-                    hidden(z)
-            a_t = R.zt[i]
-        return R.z[last]
+                    z = hidden(z, ops=ops)
+            out.append(z)
+            a = z
+        return out
 
-    def logits(self, theta: np.ndarray, X) -> np.ndarray:
-        """Output logits ``z[L]`` (a view into the buffers)."""
-        return self._forward(self._unpack(theta, "_params"), X, self._views(X.shape[0]))
+    def logits(self, theta, X):
+        """Output logits ``z[L]`` (a view into the buffers, for numpy)."""
+        W, b = self._unpack(theta, "_params")
+        return self._forward(W, b, X, self._views(X.shape[0]))[-1]
 
-    def forward(self, theta: np.ndarray, X) -> tuple[np.ndarray, np.ndarray]:
+    def forward(self, theta, X) -> tuple:
         """Output logits ``z[L]`` and outputs ``a[L]`` (views into the buffers)."""
         R = self._views(X.shape[0])
-        z = self._forward(self._unpack(theta, "_params"), X, R)
-        return z, ACTIVATIONS[self.out_activation](z, out=R.a_out)
+        W, b = self._unpack(theta, "_params")
+        z = self._forward(W, b, X, R)[-1]
+        return z, ACTIVATIONS[self.out_activation](z, out=R.a_out, ops=self.ops)
 
-    def evaluate(self, theta, X, Y, sample_weight=None) -> tuple[float, np.ndarray]:
+    def _share(self, n, sample_weight):
+        """``(S, w)``: total weight and each sample's share (a number or a column)."""
+        if sample_weight is None:
+            return n, 1.0 / n
+        S = self.ops.total(sample_weight)
+        return S, self.ops.column(sample_weight / S)
+
+    def evaluate(self, theta, X, Y, sample_weight=None) -> tuple:
         """Compute the data term of the objective on ``(X, Y)`` and the logits.
 
         No gradient, no L2 term; the logits are a view into the buffers.
         """
         n = X.shape[0]
         R = self._views(n)
-        z = self._forward(self._unpack(theta, "_params"), X, R)
-        w = (
-            1.0 / n
-            if sample_weight is None
-            else (sample_weight / sample_weight.sum())[:, np.newaxis]
-        )
-        value = self.loss.evaluate(
-            self.out_activation, z, Y, w, R.a_out, R.d[-1], R.t[-1]
+        W, b = self._unpack(theta, "_params")
+        z = self._forward(W, b, X, R)[-1]
+        _, w = self._share(n, sample_weight)
+        value, _, _ = self.loss.evaluate(
+            self.out_activation, z, Y, w, R.a_out, R.d[-1], R.t[-1], ops=self.ops
         )
         return value, z
 
     def loss_and_grad(self, theta, X, Y, sample_weight=None, grad=None):
         """Objective ``J(theta)`` on ``(X, Y)`` and its exact gradient.
 
-        ``grad`` (laid out like ``theta``) is overwritten and returned;
-        allocated when not given.
+        Returns ``(value, grad)``. With numpy, ``grad`` (laid out like
+        ``theta``) is overwritten and returned, allocated when not given;
+        other libraries return a new gradient.
         """
-        n = X.shape[0]
-        grad = np.empty_like(theta) if grad is None else grad
+        ops, n = self.ops, X.shape[0]
+        if self.buffered and grad is None:
+            grad = np.empty_like(theta)
         R = self._views(n)
-        P = self._unpack(theta, "_params")
-        G = self._unpack(grad, "_grads")
-        gemm = self.blas.gemm
-        z = self._forward(P, X, R)
-        if sample_weight is None:
-            S, w = n, 1.0 / n
+        W, b = self._unpack(theta, "_params")
+        if self.buffered:
+            gW, gb = self._unpack(grad, "_grads")
         else:
-            S = float(sample_weight.sum())
-            w = (sample_weight / S)[:, np.newaxis]
-        value = self.loss.evaluate(
-            self.out_activation, z, Y, w, R.a_out, R.d[-1], R.t[-1]
+            gW, gb = [None] * len(W), [None] * len(W)
+        a = self._forward(W, b, X, R)
+        S, w = self._share(n, sample_weight)
+        value, _, d = self.loss.evaluate(
+            self.out_activation, a[-1], Y, w, R.a_out, R.d[-1], R.t[-1], ops=ops
         )
         alpha, derivative = self.alpha, DERIVATIVES[self.activation]
         beta = alpha / S
-        for i in range(len(P.W) - 1, -1, -1):
+        for i in range(len(W) - 1, -1, -1):
+            inputs = X if i == 0 else a[i - 1]
             if i == 0 and sp.issparse(X):
-                G.W[0][...] = X.T @ R.d[0]
+                gW[0][...] = X.T @ d
                 if alpha:
-                    G.W[0] += beta * P.W[0]
+                    gW[0] += beta * W[0]
             else:
-                if alpha:
-                    np.copyto(G.W[i], P.W[i])
-                a_t = X.T if i == 0 else R.zt[i - 1]
-                gemm(1.0, R.dt[i], a_t, beta, G.Wt[i], 0, 1, 1)
-            np.add.reduce(R.d[i], axis=0, out=G.b[i])
+                gW[i] = ops.weight_grad(
+                    inputs, d, W[i], beta if alpha else 0.0, out=gW[i]
+                )
+            gb[i] = ops.col_sum(d, out=gb[i])
             if i > 0:
-                gemm(1.0, P.Wt[i], R.dt[i], 0.0, R.dt[i - 1], 1, 0, 1)
-                derivative(R.z[i - 1], R.d[i - 1], R.t[i - 1])
+                d = ops.backprop(d, W[i], out=R.d[i - 1])
+                derivative(a[i - 1], d, R.t[i - 1], ops=ops)
+        grad = ops.pack(gW, gb, out=grad)
         if alpha:
-            W = theta[: self.layout.n_coefs]
-            value += 0.5 * beta * float(self.blas.dot(W, W))
+            coefs = theta[: self.layout.n_coefs]
+            value += 0.5 * beta * ops.dot(coefs, coefs)
         return value, grad
 
 

@@ -33,35 +33,41 @@ the array first, so ``eta / s`` never overflows however small the decay
 (``mu = 1e-320`` included); ``finish`` folds it back at the end of a call.
 SGD takes 1-3 passes per step and Adam 7 (scikit-learn's take about 7 and
 12).
+
+The updates are written against ``_ops`` (``axpy``, ``copyto`` and in-place
+arithmetic), so the same equations run on numpy with BLAS and on any array
+API library; the state's arrays live where ``theta`` lives.
 """
 
 import math
 
 import numpy as np
 
-from ._blas import blas_for
+from ._ops import NUMPY, numpy_ops
 
 
-def init_state(solver: str, n_params: int, dtype, learning_rate_init: float) -> dict:
+def init_state(
+    solver: str, n_params: int, dtype, learning_rate_init: float, ops=NUMPY
+) -> dict:
     """Fresh optimizer state for ``solver`` ('sgd' or 'adam')."""
     state = {"solver": solver, "learning_rate": float(learning_rate_init)}
     if solver == "sgd":
-        state["velocity"] = np.zeros(n_params, dtype=dtype)
+        state["velocity"] = ops.zeros(n_params, dtype)
     elif solver == "adam":
         state["t"] = 0
-        state["m"] = np.zeros(n_params, dtype=dtype)
-        state["v"] = np.zeros(n_params, dtype=dtype)
+        state["m"] = ops.zeros(n_params, dtype)
+        state["v"] = ops.zeros(n_params, dtype)
     else:
         raise ValueError(f"no stochastic optimizer called {solver!r}")
     return state
 
 
-def _smallest_scale(dtype) -> float:
+def _smallest_scale(array) -> float:
     # keeps array / scale finite for gradients far beyond any sane training
-    return 1e-100 if np.dtype(dtype) == np.float64 else 1e-10
+    return 1e-10 if str(array.dtype).endswith("float32") else 1e-100
 
 
-def _decay_and_add(axpy, array, scale, decay, coef, x, tiny) -> float:
+def _decay_and_add(ops, array, scale, decay, coef, x, tiny) -> float:
     """Apply ``u <- decay * u + coef * x`` to ``u = scale * array``; return the scale.
 
     The decay goes into the scale, so the update is one pass over ``array``.
@@ -73,36 +79,38 @@ def _decay_and_add(axpy, array, scale, decay, coef, x, tiny) -> float:
     if scale < tiny:
         array *= scale
         scale = 1.0
-    axpy(x, array, a=coef / scale)
+    ops.axpy(x, array, a=coef / scale)
     return scale
 
 
 class SGD:
     """Steps of SGD with classical or Nesterov momentum on ``state``."""
 
-    def __init__(self, state, *, momentum: float, nesterovs_momentum: bool, **_):
+    def __init__(
+        self, state, *, momentum: float, nesterovs_momentum: bool, ops=None, **_
+    ):
         self.state = state
         self.momentum = float(momentum)
         self.nesterov = nesterovs_momentum
         self.velocity = state["velocity"]  # true velocity = scale * velocity
         self.scale = 1.0
-        self.axpy = blas_for(self.velocity.dtype).axpy
-        self.tiny = _smallest_scale(self.velocity.dtype)
+        self.ops = ops or numpy_ops(self.velocity.dtype)
+        self.tiny = _smallest_scale(self.velocity)
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         """Apply one update to ``theta`` in place."""
-        lr, mu, axpy = self.state["learning_rate"], self.momentum, self.axpy
+        lr, mu, ops = self.state["learning_rate"], self.momentum, self.ops
         if mu == 0.0:  # plain SGD: no velocity to keep
-            axpy(grad, theta, a=-lr)
+            ops.axpy(grad, theta, a=-lr)
             return
         self.scale = _decay_and_add(
-            axpy, self.velocity, self.scale, mu, -lr, grad, self.tiny
+            ops, self.velocity, self.scale, mu, -lr, grad, self.tiny
         )
         if self.nesterov:
-            axpy(self.velocity, theta, a=mu * self.scale)
-            axpy(grad, theta, a=-lr)
+            ops.axpy(self.velocity, theta, a=mu * self.scale)
+            ops.axpy(grad, theta, a=-lr)
         else:
-            axpy(self.velocity, theta, a=self.scale)
+            ops.axpy(self.velocity, theta, a=self.scale)
 
     def finish(self) -> dict:
         """Fold the running scale back into the state's arrays; return the state."""
@@ -123,6 +131,7 @@ class Adam:
         beta_1: float,
         beta_2: float,
         epsilon: float,
+        ops=None,
         **_,
     ):
         self.state = state
@@ -130,35 +139,35 @@ class Adam:
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), epsilon
         self.m, self.v = state["m"], state["v"]  # true m = scale_m * m, likewise v
         self.scale_m = self.scale_v = 1.0
-        self.tmp = np.empty_like(self.m)
-        self.axpy = blas_for(self.m.dtype).axpy
-        self.tiny = _smallest_scale(self.m.dtype)
+        self.ops = ops = ops or numpy_ops(self.m.dtype)
+        self.tmp = ops.empty(self.m.shape, self.m.dtype) if ops.buffered else None
+        self.tiny = _smallest_scale(self.m)
 
     def step(self, theta: np.ndarray, grad: np.ndarray) -> None:
         """Apply one update to ``theta`` in place."""
-        state, axpy, tmp = self.state, self.axpy, self.tmp
+        state, ops, tmp = self.state, self.ops, self.tmp
         b1, b2 = self.beta_1, self.beta_2
         t = state["t"] = state["t"] + 1
         if b1 > 0.0:
             self.scale_m = _decay_and_add(
-                axpy, self.m, self.scale_m, b1, 1.0 - b1, grad, self.tiny
+                ops, self.m, self.scale_m, b1, 1.0 - b1, grad, self.tiny
             )
         else:
-            np.copyto(self.m, grad)
-        np.square(grad, out=tmp)
+            ops.copyto(self.m, grad)
+        tmp = ops.square(grad, out=tmp)
         if b2 > 0.0:
             self.scale_v = _decay_and_add(
-                axpy, self.v, self.scale_v, b2, 1.0 - b2, tmp, self.tiny
+                ops, self.v, self.scale_v, b2, 1.0 - b2, tmp, self.tiny
             )
         else:
-            np.copyto(self.v, tmp)
+            ops.copyto(self.v, tmp)
         lr = state["learning_rate"] = self.lr0 * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
         # m / (sqrt(v) + eps) = (s_m / r) * M / (sqrt(V) + eps / r), r = sqrt(s_v)
         root = math.sqrt(self.scale_v)
-        np.sqrt(self.v, out=tmp)
+        tmp = ops.sqrt(self.v, out=tmp)
         tmp += self.epsilon / root
-        np.divide(self.m, tmp, out=tmp)
-        axpy(tmp, theta, a=-lr * self.scale_m / root)
+        tmp = ops.divide(self.m, tmp, out=tmp)
+        ops.axpy(tmp, theta, a=-lr * self.scale_m / root)
 
     def finish(self) -> dict:
         """Fold the running scales back into the state's arrays; return the state."""

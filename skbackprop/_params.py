@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from ._layout import ParamLayout
+from ._namespace import namespace_of_array, ops_for, to_host
 
 # where weights assigned before the first fit wait for it
 _INITIAL = {"coefs_": "_initial_coefs", "intercepts_": "_initial_intercepts"}
@@ -44,7 +45,17 @@ class _LayerList(list):
                 f"assign {self._name} one layer at a time or as a whole list"
             )
         view = list.__getitem__(self, index)
-        view[...] = _as_layer(value, view.shape, view.dtype, f"{self._name}[{index}]")
+        _write(view, value, f"{self._name}[{index}]")
+
+
+def _write(view, value, name) -> None:
+    """Check ``value`` and copy it into ``view`` (numpy or another library's)."""
+    if isinstance(view, np.ndarray):
+        view[...] = _as_layer(value, view.shape, view.dtype, name)
+        return
+    ns = namespace_of_array(view)
+    dtype = ns.host_dtype(view.dtype)
+    view[...] = ns.asarray(_as_layer(to_host(value), tuple(view.shape), dtype, name))
 
 
 def _as_layer(value, shape, dtype, name: str) -> np.ndarray:
@@ -85,7 +96,11 @@ class ParamViewsMixin:
 
     def _views(self):
         state = self.__dict__  # one read: theta and its layout from the same fit
-        return _layout(state["_layer_units"]).unpack(state["_theta"])
+        theta = state["_theta"]
+        layout = _layout(state["_layer_units"])
+        if isinstance(theta, np.ndarray):
+            return layout.unpack(theta)
+        return ops_for(theta).unpack(layout, theta)  # another library's views
 
     def _layers(self, which, name):
         if "_theta" in self.__dict__:
@@ -139,4 +154,4 @@ def _copy_layers(value, views, name, where="") -> None:
     if len(value) != len(views):
         raise ValueError(f"{name} needs {len(views)} arrays{where}, got {len(value)}")
     for i, view in enumerate(views):
-        view[...] = _as_layer(value[i], view.shape, view.dtype, f"{name}[{i}]")
+        _write(view, value[i], f"{name}[{i}]")

@@ -12,6 +12,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ._activations import ACTIVATIONS
 from ._base import BaseBackprop, partial_fit_context
+from ._namespace import to_host
 
 
 def _check_dense(y, name) -> None:
@@ -460,8 +461,12 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             Predicted values.
         """
         est = self._fitted_view()
-        A = est._predict_chunks(X, est._outputs, (est.n_outputs_,), est._theta.dtype)
-        return A.ravel() if A.shape[1] == 1 else A
+        A = est._predict_chunks(
+            X, est._outputs, (est.n_outputs_,), est._theta.dtype, "predict"
+        )
+        if A.shape[1] != 1:
+            return A
+        return A.ravel() if isinstance(A, np.ndarray) else A[:, 0]
 
     def score(self, X, y, sample_weight=None):
         """Coefficient of determination R² of ``predict(X)`` against ``y``.
@@ -485,12 +490,22 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
             R² (uniform average over outputs).
         """
         _check_dense(y, "y")
-        return _r2(y, self.predict(X), sample_weight)
+        predicted = self.predict(X)
+        if not isinstance(predicted, np.ndarray):  # scored on the host
+            predicted, y = to_host(predicted), to_host(y)
+            sample_weight = to_host(sample_weight)
+        return _r2(y, predicted, sample_weight)
 
-    def _outputs(self, Z):
-        """Predictions from logits ``Z`` (overwritten); raises if they overflow."""
-        A = ACTIVATIONS[self.out_activation_](Z)
-        if not np.isfinite(A).all():  # exp of a huge logit (poisson)
+    def _outputs(self, Z, ops=None):
+        """Predictions from logits ``Z`` (overwritten); raises if they overflow.
+
+        ``ops`` (see ``_ops``) is given for logits in another array library.
+        """
+        if ops is None or ops.buffered:
+            A = ACTIVATIONS[self.out_activation_](Z)
+        else:
+            A = ACTIVATIONS[self.out_activation_](Z, ops=ops)
+        if not (np.isfinite(A).all() if ops is None else ops.all_finite(A)):
             raise ValueError(
                 "The predictions overflow (exp of a very large logit) for some "
                 "samples: their features are far outside the training range."

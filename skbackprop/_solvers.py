@@ -13,6 +13,7 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from . import _optimizers
+from ._ops import NUMPY
 
 
 class NonFiniteLossError(ArithmeticError):
@@ -51,38 +52,43 @@ class LbfgsResult:
 
 
 def minimize_lbfgs(
-    objective, theta0, *, max_iter, max_fun, tol, on_iteration
+    objective, theta0, *, max_iter, max_fun, tol, on_iteration, ops=NUMPY
 ) -> LbfgsResult:
     """Minimise ``objective(theta) -> (loss, grad)`` with scipy's L-BFGS-B.
 
-    Scipy works in float64; a float32 model is evaluated in float32 at each
-    iterate and its gradient returned in float64. After every iteration
-    ``on_iteration(theta, loss)`` is called with the iterate (in the model's
-    dtype); when it returns True the minimisation stops there.
+    Scipy works in float64 on the host; a float32 model is evaluated in
+    float32 at each iterate and its gradient returned in float64. With an
+    array library other than numpy (``ops``), the objective and gradient are
+    computed on its device and only the flat vector crosses to the host and
+    back per evaluation. After every iteration ``on_iteration(theta, loss)``
+    is called with the iterate (in the model's dtype and library); when it
+    returns True the minimisation stops there.
     """
     dtype = theta0.dtype
     curve = []
+    on_host = ops.buffered and dtype == np.float64
 
     def fun(x):
-        theta = x if dtype == np.float64 else x.astype(dtype)
+        theta = x if on_host else ops.asarray(x, dtype)
         loss, grad = objective(theta)
-        return loss, grad.astype(np.float64)  # a copy: scipy may keep it
+        # a copy: scipy may keep it
+        return float(loss), ops.to_host(grad).astype(np.float64)
 
     def callback(intermediate_result):
         curve.append(float(intermediate_result.fun))
-        if on_iteration(intermediate_result.x.astype(dtype), curve[-1]):
+        if on_iteration(ops.asarray(intermediate_result.x, dtype), curve[-1]):
             raise StopIteration  # scipy >= 1.11 ends the run on this
 
     res = scipy.optimize.minimize(
         fun,
-        theta0.astype(np.float64),
+        ops.to_host(theta0).astype(np.float64),
         method="L-BFGS-B",
         jac=True,
         callback=callback,
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
     )
-    theta = res.x.astype(dtype)
-    if not (math.isfinite(res.fun) and np.isfinite(theta).all()):
+    theta = ops.asarray(res.x, dtype)
+    if not (math.isfinite(res.fun) and ops.all_finite(theta)):
         raise NonFiniteLossError
     message = res.message if isinstance(res.message, str) else res.message.decode()
     stopped = res.status == 99  # the callback raised StopIteration
@@ -161,7 +167,9 @@ class TrainingState:
     history: dict | None = None  # see _history
     stop_reason: str | None = None  # 'callback', 'plateau', 'learning rate too small'
 
-    def record_validation(self, metrics, keep_best_theta: bool, theta=None) -> None:
+    def record_validation(
+        self, metrics, keep_best_theta: bool, theta=None, ops=NUMPY
+    ) -> None:
         """Append ``(score, objective)`` and track the best score so far."""
         score, loss = metrics
         self.validation_scores.append(score)
@@ -181,52 +189,82 @@ class TrainingState:
             self.best_validation_score = score
             self.best_iteration = len(self.validation_scores)
             if keep_best_theta:
-                self.best_theta = (self.theta if theta is None else theta).copy()
+                self.best_theta = ops.copy(self.theta if theta is None else theta)
 
 
 class _Batches:
     """Minibatches of ``(X, Y, sample_weight)`` in a given row order.
 
-    Shuffled batches are gathered into buffers allocated once; unshuffled
-    ones are slices. ``np.take(..., out=, mode='clip')`` gathers without the
-    temporary copy the default mode makes.
+    Yields ``(X_batch, Y_batch, sw_batch, share)``, ``share`` being the
+    batch's sample weight (its number of samples when unweighted), a number
+    computed on the host; ``total`` is the sum of the shares. With numpy,
+    shuffled batches are gathered into buffers allocated once (``np.take(..., out=,
+    mode='clip')`` gathers without the temporary copy the default mode
+    makes); unshuffled ones are slices. Other libraries gather on their
+    device, with the epoch's row order moved there once per epoch;
+    ``sw_host`` is the sample weight on the host, for the fractions.
     """
 
-    def __init__(self, X, Y, sample_weight, batch_size):
-        self.X, self.Y, self.sw = X, Y, sample_weight
+    def __init__(self, X, Y, sample_weight, batch_size, ops=NUMPY, sw_host=None):
+        self.X, self.Y, self.sw, self.ops = X, Y, sample_weight, ops
+        self.sw_host = sample_weight if ops.buffered else sw_host
         n = X.shape[0]
+        self.total = n if sample_weight is None else float(self.sw_host.sum())
         self.bounds = [
             (start, min(start + batch_size, n)) for start in range(0, n, batch_size)
         ]
         rows = min(batch_size, n)
-        dense = not sp.issparse(X)
-        self.X_buf = np.empty((rows, X.shape[1]), X.dtype) if dense else None
-        self.Y_buf = np.empty((rows, Y.shape[1]), Y.dtype)
-        self.sw_buf = None if sample_weight is None else np.empty(rows, X.dtype)
+        self.sparse = sp.issparse(X)
+        buffered = ops.buffered and not self.sparse
+        self.X_buf = np.empty((rows, X.shape[1]), X.dtype) if buffered else None
+        self.Y_buf = np.empty((rows, Y.shape[1]), Y.dtype) if ops.buffered else None
+        self.sw_buf = (
+            None
+            if sample_weight is None or not ops.buffered
+            else np.empty(rows, X.dtype)
+        )
+
+    def _share(self, rows, swb):
+        if self.sw is None:
+            return rows.stop - rows.start if isinstance(rows, slice) else len(rows)
+        if self.ops.buffered:
+            return float(swb.sum())
+        return float(self.sw_host[rows].sum())
 
     def __call__(self, order):
-        """Yield ``(X_batch, Y_batch, sw_batch)``; ``order`` None keeps the rows'."""
-        X, Y, sw = self.X, self.Y, self.sw
+        """Yield the batches; ``order`` (host indices) None keeps the rows' order."""
+        X, Y, sw, ops = self.X, self.Y, self.sw, self.ops
+        index = None if order is None else ops.index(order)
         for start, stop in self.bounds:
             if order is None:
-                yield (
-                    X[start:stop],
-                    Y[start:stop],
-                    None if sw is None else sw[start:stop],
-                )
+                rows = slice(start, stop)
+                swb = None if sw is None else sw[rows]
+                if ops.buffered:
+                    yield X[rows], Y[rows], swb, self._share(rows, swb)
+                else:  # array API arrays take a full index
+                    yield X[rows, ...], Y[rows, ...], swb, self._share(rows, swb)
                 continue
             rows, m = order[start:stop], stop - start
-            if self.X_buf is None:
+            device_rows = index[start:stop]
+            if self.sparse:
                 Xb = X[rows]
             else:
-                Xb = np.take(X, rows, axis=0, out=self.X_buf[:m], mode="clip")
-            Yb = np.take(Y, rows, axis=0, out=self.Y_buf[:m], mode="clip")
+                Xb = ops.take(
+                    X, device_rows, out=None if self.X_buf is None else self.X_buf[:m]
+                )
+            Yb = ops.take(
+                Y, device_rows, out=None if self.Y_buf is None else self.Y_buf[:m]
+            )
             swb = (
                 None
                 if sw is None
-                else np.take(sw, rows, out=self.sw_buf[:m], mode="clip")
+                else ops.take(
+                    sw,
+                    device_rows,
+                    out=None if self.sw_buf is None else self.sw_buf[:m],
+                )
             )
-            yield Xb, Yb, swb
+            yield Xb, Yb, swb, self._share(rows, swb)
 
 
 def run_epoch(state, batches, order, network, stepper, grad) -> float:
@@ -237,20 +275,21 @@ def run_epoch(state, batches, order, network, stepper, grad) -> float:
     of the samples when unweighted); a batch of only zero-weight samples is
     skipped. Each objective is multiplied by its share as a fraction, so the
     running sum never exceeds the largest objective: finite objectives give
-    a finite epoch loss. Raises NonFiniteLossError on divergence.
+    a finite epoch loss. Raises NonFiniteLossError on divergence: with
+    numpy at the first non-finite minibatch, with other libraries at the end
+    of the epoch (the loss stays on the device until then).
     """
-    theta, sw = state.theta, batches.sw
-    total = batches.X.shape[0] if sw is None else float(sw.sum())
+    theta, per_batch, total = state.theta, network.buffered, batches.total
     epoch_loss = 0.0
-    for Xb, Yb, swb in batches(order):
-        share = Xb.shape[0] if swb is None else float(swb.sum())
+    for Xb, Yb, swb, share in batches(order):
         if share == 0:  # only zero-weight samples: nothing to learn from
             continue
-        loss, _ = network.loss_and_grad(theta, Xb, Yb, swb, grad)
-        if not math.isfinite(loss):
+        loss, grad = network.loss_and_grad(theta, Xb, Yb, swb, grad)
+        if per_batch and not math.isfinite(loss):
             raise NonFiniteLossError
         stepper.step(theta, grad)
         epoch_loss += loss * (share / total)
+    epoch_loss = float(epoch_loss)
     if not math.isfinite(epoch_loss):
         raise NonFiniteLossError
     return epoch_loss
@@ -271,6 +310,7 @@ def run_epochs(
     incremental: bool,
     early_stopping: bool,
     monitor,
+    sw_host=None,
 ) -> bool:
     """Run minibatch epochs until a plateau, a callback or ``max_iter`` stops them.
 
@@ -280,14 +320,16 @@ def run_epochs(
     there is one, and reports progress. With ``early_stopping`` the plateau
     watches the validation score and ``state.best_theta`` keeps the best
     parameters; otherwise it watches the training loss. ``incremental`` runs
-    exactly one epoch. Returns True when the loop stopped before ``max_iter``
-    (converged or asked to), False at ``max_iter``.
+    exactly one epoch. ``sw_host`` is ``sample_weight`` on the host when the
+    network computes in another array library. Returns True when the loop
+    stopped before ``max_iter`` (converged or asked to), False at ``max_iter``.
     """
     n = X.shape[0]
     order = np.arange(n) if shuffle else None
-    batches = _Batches(X, Y, sample_weight, batch_size)
-    grad = np.empty_like(state.theta)
-    stepper = _optimizers.stepper(state.opt, **hyper)
+    ops = network.ops
+    batches = _Batches(X, Y, sample_weight, batch_size, ops, sw_host)
+    grad = np.empty_like(state.theta) if network.buffered else None
+    stepper = _optimizers.stepper(state.opt, ops=ops, **hyper)
     state.n_iter = 0
     try:
         for _ in range(max_iter):
@@ -300,18 +342,18 @@ def run_epochs(
             state.t += n
             state.loss = loss
             state.loss_curve.append(loss)
-            if _end_epoch(state, hyper, monitor, early_stopping) or incremental:
+            if _end_epoch(state, hyper, monitor, early_stopping, ops) or incremental:
                 return True
         return False
     finally:
         stepper.finish()
 
 
-def _end_epoch(state, hyper, monitor, early_stopping) -> bool:
+def _end_epoch(state, hyper, monitor, early_stopping, ops) -> bool:
     """Validate, update the plateau and the schedule; True when training stops."""
     metrics = monitor.validate(state.theta)
     if metrics is not None:
-        state.record_validation(metrics, keep_best_theta=early_stopping)
+        state.record_validation(metrics, keep_best_theta=early_stopping, ops=ops)
     watch_validation = early_stopping and metrics is not None
     if watch_validation:
         state.plateau.update(*metrics)

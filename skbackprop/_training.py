@@ -21,6 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from . import _history, _optimizers, _solvers
 from ._diagnostics import rising_loss_message, warn
 from ._monitor import CALLBACK_ATTRIBUTES, Monitor, Validation, subset
+from ._namespace import namespace_of_array, ops_for, take_rows, to_host
 from ._network import Network
 from ._params import _layout
 from ._progress import Layout
@@ -36,7 +37,10 @@ class TrainingMixin:
     """Runs the chosen solver on validated, encoded data."""
 
     def _network(self, max_rows, dtype) -> Network:
-        """Build the training network for batches of up to ``max_rows`` rows."""
+        """Build the training network for batches of up to ``max_rows`` rows.
+
+        It computes in the array library of ``_theta`` (see ``_ops``).
+        """
         return Network(
             _layout(self._layer_units),
             activation=self.activation,
@@ -45,6 +49,7 @@ class TrainingMixin:
             max_rows=max_rows,
             loss=self.loss,
             alpha=self.alpha,
+            ops=ops_for(self._theta),
         )
 
     def _monitoring_state(self, state, monitored):
@@ -65,7 +70,7 @@ class TrainingMixin:
         """
         theta = state.theta
         if early and state.best_theta is not None:
-            theta = state.best_theta.copy()
+            theta = ops_for(theta).copy(state.best_theta)
         attrs = {
             "_theta": theta,
             "n_iter_": state.n_iter,
@@ -167,7 +172,7 @@ class TrainingMixin:
     # ------------------------------------------------------------------ L-BFGS
     def _fit_lbfgs(self, data, validation, tasks, reporter) -> list:
         network = self._network(data.X.shape[0], data.X.dtype)
-        grad = np.empty_like(self._theta)
+        grad = np.empty_like(self._theta) if network.buffered else None
         X, Y, sw = data.X, data.Y, data.sample_weight
         monitored = validation is not None
         state = _solvers.TrainingState(
@@ -182,6 +187,8 @@ class TrainingMixin:
         def objective(theta):
             return network.loss_and_grad(theta, X, Y, sw, grad)
 
+        ops = network.ops
+
         def on_iteration(theta, loss):
             state.theta = theta
             state.n_iter += 1
@@ -189,7 +196,7 @@ class TrainingMixin:
             state.loss_curve.append(loss)
             metrics = monitor.validate(theta)
             if metrics is not None:
-                state.record_validation(metrics, keep_best_theta=False)
+                state.record_validation(metrics, keep_best_theta=False, ops=ops)
             if monitor.end(state):
                 state.stop_reason = "callback"
                 return True
@@ -206,6 +213,7 @@ class TrainingMixin:
                     max_fun=self.max_fun,
                     tol=self.tol,
                     on_iteration=on_iteration,
+                    ops=ops,
                 )
         finally:
             tasks.close()
@@ -259,13 +267,14 @@ class TrainingMixin:
 
     def _start_state(self, incremental, early, fresh, monitored):
         """Copy the training state privately; it is committed only on success."""
-        opt = self._opt_state
+        opt, ops = self._opt_state, ops_for(self._theta)
         if not incremental or opt is None or opt["solver"] != self.solver:
             opt = _optimizers.init_state(
                 self.solver,
-                self._theta.size,
+                self._theta.shape[0],
                 self._theta.dtype,
                 self.learning_rate_init,
+                ops=ops,
             )
         elif self.solver == "sgd" and self.learning_rate == "constant":
             # a constant rate follows set_params between calls, as Adam's does
@@ -273,7 +282,7 @@ class TrainingMixin:
         state = _solvers.TrainingState(
             # a fresh model's theta is this call's own; any other is copied, so
             # a failing call leaves it untouched
-            theta=self._theta if fresh else self._theta.copy(),
+            theta=self._theta if fresh else ops.copy(self._theta),
             opt=copy.deepcopy(opt),
             best_theta=self._best_theta,
             t=self.t_,
@@ -296,24 +305,34 @@ class TrainingMixin:
 
     def _early_stopping_split(self, data, rng, raw, tasks):
         """Hold out the validation split; return the training part and the set."""
+        ns = namespace_of_array(data.X)
+        # the split is computed on the host (it hashes the rows' values)
         train, val = validation_split(
-            data.X,
-            data.Y,
-            data.sample_weight,
+            to_host(data.X),
+            data.Y_host,
+            data.sw_host,
             validation_fraction=self.validation_fraction,
-            labels=self._stratify_labels(data.Y),
+            labels=self._stratify_labels(data.Y_host),
             rng=rng,
         )
         X_raw, y_raw = raw
-        sw = data.sample_weight
+        sw = data.sw_host
+        rows = (lambda A, r: A[r]) if ns is None else functools.partial(take_rows, ns)
         validation = Validation(
             self,
-            data.X[val],
-            data.Y[val],
+            rows(data.X, val),
+            data.Y_host[val],
             None if sw is None else sw[val],
             _once(lambda: (subset(X_raw, val), subset(y_raw, val))),
             self._scorer(),
         )
+        if ns is None:
+            train_sw = sw if sw is None else sw[train]
+            train_Y = data.Y_host[train]
+        else:
+            validation.on_device(ns, ns.host_dtype(data.X.dtype))
+            train_sw = None if sw is None else ns.asarray(sw[train])
+            train_Y = take_rows(ns, data.Y, train)
         user_sw = data.user_sample_weight
         tasks.data.update(
             X=_once(lambda: subset(X_raw, train)),
@@ -323,9 +342,11 @@ class TrainingMixin:
             else _once(lambda: {"sample_weight": user_sw[train]}),
         )
         train_data = data._replace(
-            X=data.X[train],
-            Y=data.Y[train],
-            sample_weight=None if sw is None else sw[train],
+            X=rows(data.X, train),
+            Y=train_Y,
+            sample_weight=train_sw,
+            Y_host=data.Y_host[train],
+            sw_host=None if sw is None else sw[train],
         )
         return train_data, validation
 
@@ -359,12 +380,13 @@ class TrainingMixin:
                     incremental=incremental,
                     early_stopping=early,
                     monitor=monitor,
+                    sw_host=data.sw_host,
                 )
         except KeyboardInterrupt:
             converged = None
         finally:
             tasks.close()
-        if not np.isfinite(state.theta).all():
+        if not ops_for(state.theta).all_finite(state.theta):
             raise _solvers.NonFiniteLossError
         self.__dict__.update(self._fitted_attributes(state, **flags))
         messages = self._nan_validation_warning(state, early)

@@ -6,6 +6,10 @@ could not leak into another test.
 
 import os
 
+# scikit-learn's array API checks (tests/test_common.py, tests/test_array_api.py)
+# need scipy's array API mode, which is read when scipy is first imported
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
