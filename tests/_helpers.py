@@ -77,3 +77,18 @@ def assert_same_state(before, after):
 def flat(coefs, intercepts):
     """Per-layer weights and biases in the package's flat parameter order."""
     return np.concatenate([W.ravel() for W in coefs] + [b.ravel() for b in intercepts])
+
+
+def array_api_dispatch_available() -> bool:
+    """Whether scikit-learn can turn array API dispatch on here.
+
+    scikit-learn refuses it (ImportError) without array-api-compat or with
+    scipy older than 1.14, as in the minimum-versions CI run.
+    """
+    import sklearn
+
+    try:
+        with sklearn.config_context(array_api_dispatch=True):
+            return True
+    except ImportError:
+        return False

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
+from _helpers import array_api_dispatch_available
 from numpy.testing import assert_allclose
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -23,6 +24,11 @@ from skbackprop._namespace import to_host
 
 xps = pytest.importorskip("array_api_strict")
 pytest.importorskip("array_api_compat")
+if not array_api_dispatch_available():
+    pytest.skip(
+        "scikit-learn's array API dispatch needs scipy >= 1.14",
+        allow_module_level=True,
+    )
 
 
 def _torch():

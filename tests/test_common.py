@@ -1,6 +1,7 @@
 """scikit-learn's estimator checks over every configuration we promise."""
 
 import pytest
+from _helpers import array_api_dispatch_available
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skbackprop import BackpropClassifier, BackpropRegressor
@@ -24,8 +25,14 @@ ESTIMATORS = [
 ]
 
 
+DISPATCH = array_api_dispatch_available()
+
+
 @parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible(estimator, check):
+    name = getattr(check, "func", check).__name__
+    if name.startswith("check_array_api") and not DISPATCH:
+        pytest.skip("scikit-learn's array API dispatch needs scipy >= 1.14 here")
     check(estimator)
 
 
