@@ -54,6 +54,8 @@ CASES = (
 def _torch_dtype(dtype, X):
     import torch
 
+    if dtype is None and isinstance(X, torch.Tensor):
+        return X.dtype if X.dtype in (torch.float32, torch.float64) else torch.float64
     if dtype is None:
         dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
     if isinstance(dtype, torch.dtype):
