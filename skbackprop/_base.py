@@ -8,9 +8,10 @@ numbers, curves and labels -- and ``coefs_`` / ``intercepts_`` are per-layer
 views derived from ``_theta`` on every access.
 """
 
+import copy
 import functools
 import numbers
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -40,10 +41,9 @@ from ._monitor import (
     CallbackTasks,
     Validation,
 )
-from ._namespace import check_fitted_namespace, namespace_of, ops_for, to_host
-from ._network import Network
+from ._namespace import check_fitted_namespace, namespace_of, to_host
 from ._params import ParamViewsMixin, _layout
-from ._training import TrainingMixin
+from ._training import FitData, TrainingMixin, fit_data
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -64,24 +64,6 @@ def partial_fit_context(method):
         return in_context(self, *args, **kwargs)
 
     return partial_fit
-
-
-class FitData(NamedTuple):
-    """Validated, encoded training data.
-
-    ``X``, ``Y`` and ``sample_weight`` are in the library ``X`` came in
-    (numpy, or another array API library with dispatch on); ``Y_host`` and
-    ``sw_host`` are the same targets and weights on the host (the same
-    objects for numpy), for the label logic, the split and the weights'
-    messages.
-    """
-
-    X: object  # ndarray or sparse matrix, or another library's array
-    Y: object
-    sample_weight: object  # class weights included
-    user_sample_weight: np.ndarray | None  # as the user gave it
-    Y_host: np.ndarray | None = None
-    sw_host: np.ndarray | None = None
 
 
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
@@ -290,13 +272,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         chunk = self._chunk_rows(X)
         if sp.issparse(X) and n > chunk:
             X = X.tocsr()
-        network = Network(
-            _layout(self._layer_units),
-            activation=self.activation,
-            out_activation=self.out_activation_,
-            dtype=theta.dtype,
-            max_rows=min(n, chunk),
-        )
+        network = self._network(min(n, chunk), loss=False)
         out = np.empty((n, *tail_shape), dtype=dtype)
         with np.errstate(all="ignore"):
             for start in range(0, n, chunk):
@@ -314,14 +290,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         if X.dtype != theta.dtype:
             X = ns.xp.astype(X, theta.dtype)
         chunk = self._chunk_rows(X)
-        network = Network(
-            _layout(self._layer_units),
-            activation=self.activation,
-            out_activation=self.out_activation_,
-            dtype=theta.dtype,
-            max_rows=min(n, chunk),
-            ops=ns.ops,
-        )
+        network = self._network(min(n, chunk), loss=False)
         parts = [
             network.logits(theta, X[start : min(start + chunk, n), ...])
             for start in range(0, n, chunk)
@@ -525,16 +494,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         sw = self._apply_class_weight(Y, user_sw, incremental)
         if sw is not user_sw:
             sw = check_weights(sw, dtype, class_weight_name(user_sw, "sample_weight"))
-        if ns is None:
-            return FitData(X, Y, sw, user_sw, Y, sw)
-        return FitData(
-            X,
-            ns.asarray(Y, dtype),  # class indicators as numbers: no bool arithmetic
-            None if sw is None else ns.asarray(sw, dtype),
-            user_sw,
-            Y,
-            sw,
-        )
+        return fit_data(ns, X, Y, sw, user_sw)
 
     def _validate_host_y(self, y, n_samples):
         """Check targets as ``validate_data(X, y)`` does, for X on a device."""
@@ -643,18 +603,9 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         ``with_score``); the objective is the training objective (loss plus L2
         term) evaluated on these rows.
         """
-        layout = _layout(self._layer_units)
-        n, ops = X.shape[0], ops_for(theta)
-        chunk = self._chunk_rows(X)
-        network = Network(
-            layout,
-            activation=self.activation,
-            out_activation=self.out_activation_,
-            dtype=theta.dtype,
-            max_rows=min(n, chunk),
-            loss=self.loss,
-            ops=ops,
-        )
+        n, chunk = X.shape[0], self._chunk_rows(X)
+        network = self._network(min(n, chunk), theta)
+        ops = network.ops
         # with another library, Y and the weights on the host (for the score
         # and the chunks' shares) come as host=(Y, sample_weight)
         Y_host, sw_host = (Y, sample_weight) if host is None else host
@@ -664,17 +615,16 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         with np.errstate(all="ignore"):
             for start in range(0, n, chunk):
                 rows = slice(start, min(start + chunk, n))
+                # (array API arrays take a full index; sparse matrices do not)
+                index = rows if ops.buffered else (rows, ...)
                 sw = None if sample_weight is None else sample_weight[rows]
                 weight = rows.stop - rows.start
                 if sw_host is not None:
                     weight = float(sw_host[rows].sum())
                 if weight == 0:  # rows that do not count in the objective
-                    z = network.logits(theta, X[rows] if ops.buffered else X[rows, ...])
-                elif ops.buffered:
-                    value, z = network.evaluate(theta, X[rows], Y[rows], sw)
-                else:  # (array API arrays take a full index)
-                    value, z = network.evaluate(theta, X[rows, ...], Y[rows, ...], sw)
-                if weight != 0:
+                    z = network.logits(theta, X[index])
+                else:
+                    value, z = network.evaluate(theta, X[index], Y[index], sw)
                     data += value * (weight / total)  # (a fraction: no overflow)
                 if ops.buffered:
                     Z[rows] = z
@@ -684,7 +634,7 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
                 Z = ops.to_host(Z[0] if len(Z) == 1 else ops.xp.concat(Z))
             loss = float(data)
             if self.alpha:
-                W = theta[: layout.n_coefs]
+                W = theta[: network.layout.n_coefs]
                 loss += 0.5 * self.alpha * float(network.ops.dot(W, W)) / total
             if not (with_score and np.isfinite(Z).all()):
                 return np.nan, loss
@@ -734,8 +684,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             A new, numpy-backed estimator with the same parameters and
             fitted state.
         """
-        import copy
-
         self._check_fitted()
         state = {
             k: _namespace.move_to_host(v)

@@ -53,10 +53,6 @@ class Namespace:
         """The library's name, as scikit-learn reports it."""
         return self.xp.__name__
 
-    def float_dtype(self, numpy_dtype):
-        """Return the library's float dtype named like ``numpy_dtype``."""
-        return getattr(self.xp, np.dtype(numpy_dtype).name)
-
     def host_dtype(self, dtype) -> np.dtype:
         """Return the numpy dtype of the library's float ``dtype``."""
         return np.dtype(np.float32 if dtype == self.xp.float32 else np.float64)
@@ -87,8 +83,15 @@ def dispatching() -> bool:
 
 
 @lru_cache(maxsize=16)
-def _namespace(xp, device) -> Namespace:
+def _cached_namespace(xp, device) -> Namespace:
     return Namespace(xp, device, ArrayOps(xp, device, to_host))
+
+
+def _namespace(xp, device) -> Namespace:
+    try:
+        return _cached_namespace(xp, device)
+    except TypeError:  # an unhashable device
+        return Namespace(xp, device, ArrayOps(xp, device, to_host))
 
 
 def namespace_of(X) -> Namespace | None:
@@ -98,11 +101,7 @@ def namespace_of(X) -> Namespace | None:
     compat = _compat()
     if compat.is_numpy_array(X):
         return None
-    xp = compat.array_namespace(X)
-    try:
-        return _namespace(xp, compat.device(X))
-    except TypeError:  # an unhashable device
-        return Namespace(xp, compat.device(X), ArrayOps(xp, compat.device(X), to_host))
+    return _namespace(compat.array_namespace(X), compat.device(X))
 
 
 def namespace_of_array(a) -> Namespace | None:
@@ -202,7 +201,7 @@ def move_to_host(value):
     """Return a numpy copy of ``value``, and of the arrays in a dict or list."""
     if isinstance(value, dict):
         return {k: move_to_host(v) for k, v in value.items()}
-    if isinstance(value, list) and type(value) is list:
+    if type(value) is list:  # (not the coefs_ views' list)
         return [move_to_host(v) for v in value]
     if _is_foreign_array(value):
         return np.array(to_host(value), copy=True)

@@ -278,15 +278,12 @@ class ArrayOps:
 
     def weight_grad(self, a, d, W, beta, out=None):
         g = a.T @ d
-        return g + beta * W if beta is not None and _nonzero(beta) else g
+        return g if isinstance(beta, float) and beta == 0.0 else g + beta * W
 
     def backprop(self, d, W, out=None):
         return d @ W.T
 
     # -- arrays ----------------------------------------------------------------
-    def empty(self, shape, dtype):
-        return self.xp.empty(shape, dtype=dtype, device=self.device)
-
     def zeros(self, n, dtype):
         return self.xp.zeros(n, dtype=dtype, device=self.device)
 
@@ -331,8 +328,3 @@ def _is_numpy_dtype(dtype) -> bool:
     return isinstance(dtype, np.dtype) or (
         isinstance(dtype, type) and issubclass(dtype, np.generic)
     )
-
-
-def _nonzero(beta) -> bool:
-    """Whether a number (not a device array) is known to be nonzero."""
-    return not isinstance(beta, (int, float)) or beta != 0.0

@@ -13,6 +13,7 @@ from sklearn.utils.validation import column_or_1d
 from ._activations import ACTIVATIONS
 from ._base import BaseBackprop, partial_fit_context
 from ._namespace import to_host
+from ._ops import NUMPY
 
 
 def _check_dense(y, name) -> None:
@@ -501,11 +502,9 @@ class BackpropRegressor(RegressorMixin, BaseBackprop):
 
         ``ops`` (see ``_ops``) is given for logits in another array library.
         """
-        if ops is None or ops.buffered:
-            A = ACTIVATIONS[self.out_activation_](Z)
-        else:
-            A = ACTIVATIONS[self.out_activation_](Z, ops=ops)
-        if not (np.isfinite(A).all() if ops is None else ops.all_finite(A)):
+        ops = ops or NUMPY
+        A = ACTIVATIONS[self.out_activation_](Z, ops=ops)
+        if not ops.all_finite(A):
             raise ValueError(
                 "The predictions overflow (exp of a very large logit) for some "
                 "samples: their features are far outside the training range."

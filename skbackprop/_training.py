@@ -14,6 +14,7 @@ is published, as ``(message, category)`` pairs.
 
 import copy
 import functools
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
@@ -28,6 +29,39 @@ from ._progress import Layout
 from ._split import validation_split
 
 
+class FitData(NamedTuple):
+    """Validated, encoded training data.
+
+    ``X``, ``Y`` and ``sample_weight`` are in the library ``X`` came in
+    (numpy, or another array API library with dispatch on); ``Y_host`` and
+    ``sw_host`` are the same targets and weights on the host (the same
+    objects for numpy), for the label logic, the split and the weights'
+    messages.
+    """
+
+    X: object  # ndarray or sparse matrix, or another library's array
+    Y: object
+    sample_weight: object  # class weights included
+    user_sample_weight: np.ndarray | None  # as the user gave it
+    Y_host: np.ndarray | None = None
+    sw_host: np.ndarray | None = None
+
+
+def fit_data(ns, X, Y, sample_weight, user_sample_weight) -> FitData:
+    """FitData of host targets and weights, moved to X's library ``ns`` if any."""
+    if ns is None:
+        return FitData(X, Y, sample_weight, user_sample_weight, Y, sample_weight)
+    dtype = ns.host_dtype(X.dtype)
+    return FitData(
+        X,
+        ns.asarray(Y, dtype),  # class indicators as numbers: no bool arithmetic
+        None if sample_weight is None else ns.asarray(sample_weight, dtype),
+        user_sample_weight,
+        Y,
+        sample_weight,
+    )
+
+
 def _once(fn):
     """Wrap ``fn`` so that calling it computes ``fn()`` at most once."""
     return functools.cache(fn)
@@ -36,20 +70,22 @@ def _once(fn):
 class TrainingMixin:
     """Runs the chosen solver on validated, encoded data."""
 
-    def _network(self, max_rows, dtype) -> Network:
-        """Build the training network for batches of up to ``max_rows`` rows.
+    def _network(self, max_rows, theta=None, *, loss=True) -> Network:
+        """Build the network for batches of up to ``max_rows`` rows.
 
-        It computes in the array library of ``_theta`` (see ``_ops``).
+        It computes in the dtype and array library of ``theta`` (``_theta`` by
+        default; see ``_ops``); ``loss=False`` gives a forward-only network.
         """
+        theta = self._theta if theta is None else theta
         return Network(
             _layout(self._layer_units),
             activation=self.activation,
             out_activation=self.out_activation_,
-            dtype=dtype,
+            dtype=theta.dtype,
             max_rows=max_rows,
-            loss=self.loss,
+            loss=self.loss if loss else None,
             alpha=self.alpha,
-            ops=ops_for(self._theta),
+            ops=ops_for(theta),
         )
 
     def _monitoring_state(self, state, monitored):
@@ -171,7 +207,7 @@ class TrainingMixin:
 
     # ------------------------------------------------------------------ L-BFGS
     def _fit_lbfgs(self, data, validation, tasks, reporter) -> list:
-        network = self._network(data.X.shape[0], data.X.dtype)
+        network = self._network(data.X.shape[0])
         grad = np.empty_like(self._theta) if network.buffered else None
         X, Y, sw = data.X, data.Y, data.sample_weight
         monitored = validation is not None
@@ -316,23 +352,18 @@ class TrainingMixin:
             rng=rng,
         )
         X_raw, y_raw = raw
-        sw = data.sw_host
+        Y, sw = data.Y_host, data.sw_host
         rows = (lambda A, r: A[r]) if ns is None else functools.partial(take_rows, ns)
         validation = Validation(
             self,
             rows(data.X, val),
-            data.Y_host[val],
+            Y[val],
             None if sw is None else sw[val],
             _once(lambda: (subset(X_raw, val), subset(y_raw, val))),
             self._scorer(),
         )
-        if ns is None:
-            train_sw = sw if sw is None else sw[train]
-            train_Y = data.Y_host[train]
-        else:
+        if ns is not None:
             validation.on_device(ns, ns.host_dtype(data.X.dtype))
-            train_sw = None if sw is None else ns.asarray(sw[train])
-            train_Y = take_rows(ns, data.Y, train)
         user_sw = data.user_sample_weight
         tasks.data.update(
             X=_once(lambda: subset(X_raw, train)),
@@ -341,12 +372,12 @@ class TrainingMixin:
             if user_sw is None
             else _once(lambda: {"sample_weight": user_sw[train]}),
         )
-        train_data = data._replace(
-            X=rows(data.X, train),
-            Y=train_Y,
-            sample_weight=train_sw,
-            Y_host=data.Y_host[train],
-            sw_host=None if sw is None else sw[train],
+        train_data = fit_data(
+            ns,
+            rows(data.X, train),
+            Y[train],
+            None if sw is None else sw[train],
+            data.user_sample_weight,
         )
         return train_data, validation
 
@@ -371,7 +402,7 @@ class TrainingMixin:
                     data.X,
                     data.Y,
                     data.sample_weight,
-                    network=self._network(batch_size, data.X.dtype),
+                    network=self._network(batch_size),
                     hyper=self._hyper(),
                     batch_size=batch_size,
                     max_iter=self.max_iter,

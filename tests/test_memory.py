@@ -197,7 +197,7 @@ def test_wide_sparse_input_is_predicted_in_large_chunks(monkeypatch):
     # widths, not by the 200,000 features (which would make it 5 rows)
     import scipy.sparse as sp
 
-    from skbackprop import _base
+    from skbackprop import _network
 
     rng = np.random.default_rng(0)
     width = 200_000
@@ -209,9 +209,9 @@ def test_wide_sparse_input_is_predicted_in_large_chunks(monkeypatch):
     )
     clf.fit(X, y)
     calls = []
-    logits = _base.Network.logits
+    logits = _network.Network.logits
     monkeypatch.setattr(
-        _base.Network,
+        _network.Network,
         "logits",
         lambda self, theta, X: calls.append(X.shape[0]) or logits(self, theta, X),
     )
