@@ -289,3 +289,71 @@ def test_torch_tensors_without_dispatch_are_converted(classification):
     X, y, _ = classification
     est = BackpropClassifier(max_iter=3, random_state=0).fit(torch.asarray(X), y)
     assert isinstance(est._theta, np.ndarray)
+
+
+@pytest.mark.parametrize("lib", LIBRARIES)
+def test_verbose_history_and_pickle_on_device(lib, classification, capsys):
+    X, y, _ = classification
+    ref, est, Xd = _fit_both(BackpropClassifier, lib, X, y, None, verbose=1)
+    printed = capsys.readouterr().out.splitlines()
+    # the same table twice (numpy, then the device), times aside
+    half = len(printed) // 2
+    assert half > 0 and len(printed) == 2 * half
+    assert [line[:30] for line in printed[:half]] == [
+        line[:30] for line in printed[half:]
+    ]
+    assert_allclose(est.history_["loss"], ref.history_["loss"], rtol=1e-10)
+    back = pickle.loads(pickle.dumps(est))
+    assert _namespace_name(back._theta) == _namespace_name(Xd)
+    with sklearn.config_context(array_api_dispatch=True):
+        assert_allclose(to_host(back.predict_proba(Xd)), to_host(est.predict_proba(Xd)))
+
+
+@pytest.mark.parametrize("lib", LIBRARIES)
+def test_callbacks_see_device_snapshots_and_can_stop(lib, classification, dispatch):
+    callback = pytest.importorskip("sklearn.callback")
+    X, y, _ = classification
+    Xd, yd = _device_arrays(lib, X, y)
+    snapshots = []
+
+    class StopAtTwo:
+        def setup(self, estimator, context):
+            pass
+
+        def teardown(self, estimator, context):
+            pass
+
+        def on_fit_task_begin(self, estimator, context, **kwargs):
+            pass
+
+        def on_fit_task_end(self, estimator, context, *, fitted_estimator=None, **kw):
+            if context.task_name != "epoch":
+                return False
+            snapshots.append(fitted_estimator)
+            return context.task_id + 1 == 2
+
+    assert hasattr(callback, "CallbackSupportMixin")
+    est = BackpropClassifier(max_iter=10, random_state=0).set_callbacks(StopAtTwo())
+    est.fit(Xd, yd)
+    assert est.n_iter_ == 2
+    snapshot = snapshots[-1]
+    assert _namespace_name(snapshot._theta) == _namespace_name(Xd)
+    assert_same_weights(snapshot._theta, to_host(est._theta))
+
+
+@pytest.mark.parametrize("lib", LIBRARIES)
+def test_a_device_without_float64_asks_for_float32(
+    lib, classification, dispatch, monkeypatch
+):
+    from skbackprop import _namespace
+
+    monkeypatch.setattr(_namespace.Namespace, "supports_float64", lambda self: False)
+    X, y, _ = classification
+    Xd, yd = _device_arrays(lib, X, y)
+    with pytest.raises(ValueError, match="has no float64; pass X as float32"):
+        BackpropClassifier(max_iter=2).fit(Xd, yd)
+    X32 = _device_arrays(lib, X.astype(np.float32))[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = BackpropClassifier(max_iter=2, random_state=0).fit(X32, yd)
+    assert to_host(est._theta).dtype == np.float32
