@@ -1,24 +1,21 @@
 """The estimator shell shared by BackpropClassifier and BackpropRegressor.
 
-Everything about scikit-learn lives here: parameter constraints, input
-validation, random state, warm start and ``partial_fit`` bookkeeping,
-warnings and verbose output. The fitted state is plain data -- the flat
+Everything about scikit-learn lives in the shell: here the parameter
+constraints, training-data validation, random state, warm start and
+``partial_fit`` bookkeeping and warnings; prediction in ``_predicting``,
+validation sets in ``_validating``, the solvers' wiring in ``_training``. The fitted state is plain data -- the flat
 parameter vector ``_theta``, the optimizer state as a dict of arrays and
 numbers, curves and labels -- and ``coefs_`` / ``intercepts_`` are per-layer
 views derived from ``_theta`` on every access.
 """
 
-import copy
 import functools
 import numbers
 from typing import ClassVar
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import NotFittedError
-from sklearn.metrics import check_scoring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_array, validate_data
@@ -26,7 +23,6 @@ from sklearn.utils.validation import check_array, validate_data
 from . import _namespace, _progress, _solvers
 from ._activations import HIDDEN
 from ._checks import (
-    all_finite,
     cast_finite,
     check_weights,
     class_weight_name,
@@ -39,11 +35,12 @@ from ._monitor import (
     HAS_CALLBACKS,
     CallbackSupportMixin,
     CallbackTasks,
-    Validation,
 )
 from ._namespace import check_fitted_namespace, namespace_of, to_host
 from ._params import ParamViewsMixin, _layout
+from ._predicting import _ACCEPT_SPARSE, _FLOAT_DTYPES, PredictionMixin
 from ._training import FitData, TrainingMixin, fit_data
+from ._validating import ValidationMixin
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -66,17 +63,14 @@ def partial_fit_context(method):
     return partial_fit
 
 
-_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
-_NONFINITE_OUTPUT = (
-    "The network's output is not finite for some samples: their features are too "
-    "large for the fitted weights. Scale the input as the training data was scaled."
-)
-_ACCEPT_SPARSE = ["csr", "csc"]
-# Rows per chunk in predict: keeps each chunk's widest layer near 2**20 values.
-_PREDICT_CHUNK_VALUES = 2**20
-
-
-class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEstimator):
+class BaseBackprop(
+    ParamViewsMixin,
+    TrainingMixin,
+    PredictionMixin,
+    ValidationMixin,
+    CallbackSupportMixin,
+    BaseEstimator,
+):
     """Shared parameters, training loop wiring and fitted-state handling."""
 
     _y_numeric = False
@@ -206,108 +200,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             )
         return True
 
-    def _validate_X(self, X):
-        """Validate X for prediction, in any numeric dtype.
-
-        The conversion to the model's dtype is left to the caller, chunk by
-        chunk, so that it never copies all of X at once. A plain 2-D float
-        array of the right width, with nothing but finite values, for a model
-        fitted without feature names, needs none of ``validate_data``'s
-        conversions; checking just that much keeps single-row predictions
-        fast. Anything else takes the full path, which also raises the errors.
-        """
-        if (
-            type(X) is np.ndarray
-            and X.ndim == 2
-            and X.dtype in _FLOAT_DTYPES
-            and X.shape[0] >= 1
-            and X.shape[1] == self.n_features_in_
-            and not hasattr(self, "feature_names_in_")
-            and all_finite(X)
-        ):
-            return X
-        return validate_data(
-            self, X, accept_sparse=_ACCEPT_SPARSE, dtype="numeric", reset=False
-        )
-
-    # ------------------------------------------------------------------
-    # Prediction
-    def _chunk_rows(self, X) -> int:
-        """Rows per chunk: the widest array a chunk needs near 2**20 values.
-
-        Those are the layers' outputs and, for dense X, the chunk of X itself
-        (a copy when it is converted); a sparse chunk stays sparse, so very
-        wide sparse X does not shrink the chunks.
-        """
-        widths = self._layer_units[1:] if sp.issparse(X) else self._layer_units
-        return max(1, _PREDICT_CHUNK_VALUES // max(widths))
-
-    def _check_fitted(self):
-        """Raise check_is_fitted's error, without its cost, when not fitted."""
-        if not hasattr(self, "_theta"):
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
-                "with appropriate arguments before using this estimator."
-            )
-
-    def _predict_chunks(self, X, transform, tail_shape, dtype, method) -> np.ndarray:
-        """Apply ``transform`` to the logits of X, chunk by chunk.
-
-        ``transform(z, ops)`` maps the output logits of a chunk of rows (an
-        array it may overwrite) to that chunk's result, of shape ``(rows,) +
-        tail_shape``; results go straight into the one output array, so
-        memory stays bounded for any number of rows. Non-finite logits (input
-        far outside the training range, overflowing the products) raise. A
-        model fitted in another array library computes in it (``method``
-        names the caller in the error for inputs from elsewhere).
-        """
-        self._check_fitted()
-        ns = check_fitted_namespace(self, X, method)
-        if ns is not None:
-            with np.errstate(all="ignore"):  # (numpy-backed libraries warn)
-                return self._predict_on_device(ns, X, transform)
-        with np.errstate(all="ignore"):  # scikit-learn's check warns on inf - inf
-            X = self._validate_X(X)
-        theta, n = self._theta, X.shape[0]
-        chunk = self._chunk_rows(X)
-        if sp.issparse(X) and n > chunk:
-            X = X.tocsr()
-        network = self._network(min(n, chunk), loss=False)
-        out = np.empty((n, *tail_shape), dtype=dtype)
-        with np.errstate(all="ignore"):
-            for start in range(0, n, chunk):
-                rows = slice(start, min(start + chunk, n))
-                z = network.logits(theta, X[rows].astype(theta.dtype, copy=False))
-                if not all_finite(z):
-                    raise ValueError(_NONFINITE_OUTPUT)
-                out[rows] = transform(z, network.ops)
-        return out
-
-    def _predict_on_device(self, ns, X, transform):
-        """``_predict_chunks`` for a model in another array library."""
-        X = self._validate_device_X(ns, X, reset=False)
-        theta, n = self._theta, X.shape[0]
-        if X.dtype != theta.dtype:
-            X = ns.xp.astype(X, theta.dtype)
-        chunk = self._chunk_rows(X)
-        network = self._network(min(n, chunk), loss=False)
-        parts = [
-            network.logits(theta, X[start : min(start + chunk, n), ...])
-            for start in range(0, n, chunk)
-        ]
-        Z = parts[0] if len(parts) == 1 else ns.xp.concat(parts)
-        if not ns.ops.all_finite(Z):
-            raise ValueError(_NONFINITE_OUTPUT)
-        return transform(Z, ns.ops)
-
-    def _validate_device_X(self, ns, X, *, reset):
-        """Validate ``X`` of another array library on its device (dispatch on)."""
-        if not ns.supports_float64() and X.dtype != ns.xp.float32:
-            raise ValueError(
-                f"The device {ns.device!r} has no float64; pass X as float32."
-            )
-        return validate_data(self, X, dtype=[ns.xp.float64, ns.xp.float32], reset=reset)
-
     # ------------------------------------------------------------------
     # Fitting
     def _working_copy(self):
@@ -333,18 +225,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         current = self.__dict__
         state.update({k: current[k] for k in CALLBACK_ATTRIBUTES if k in current})
         self.__dict__ = state
-
-    def _fitted_view(self):
-        """Return the fitted state of this moment, for one prediction call.
-
-        A view shares this estimator's instance dictionary; a concurrent fit
-        publishes a new dictionary instead of changing that one, so every
-        attribute the call reads comes from the same fit.
-        """
-        view = object.__new__(type(self))
-        view.__dict__ = self.__dict__
-        view._check_fitted()
-        return view
 
     def _callback_tasks(self, incremental) -> CallbackTasks:
         """Open the callback task tree of this call (when anyone is listening)."""
@@ -536,110 +416,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
             return np.ascontiguousarray(Y)
         return np.ascontiguousarray(cast_finite(Y, dtype, name))
 
-    def _validation_data(self, X_val, y_val, sample_weight_val, data, ns=None):
-        """Validate the user-supplied validation set; None when there is none."""
-        if X_val is None and y_val is None:
-            if sample_weight_val is not None:
-                raise ValueError(
-                    "sample_weight_val is given, but X_val and y_val are not."
-                )
-            return None
-        if y_val is None:
-            raise ValueError("X_val is provided, but y_val was not provided.")
-        if X_val is None:
-            raise ValueError("y_val is provided, but X_val was not provided.")
-        if ns is not None:
-            _namespace.check_same(ns, X_val, "X_val")
-        try:
-            if ns is None:
-                Xv, yv = self._validate_X_y(X_val, y_val, reset=False)
-            else:
-                Xv = self._validate_device_X(ns, X_val, reset=False)
-                yv = self._validate_host_y(to_host(y_val), Xv.shape[0])
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"Invalid validation data (X_val, y_val): {exc}") from None
-        if ns is None:
-            Xv = cast_finite(Xv, data.X.dtype, "X_val")
-            dtype = Xv.dtype
-        else:
-            if Xv.dtype != data.X.dtype:
-                Xv = _namespace.cast_finite_on_device(ns, Xv, data.X.dtype, "X_val")
-            dtype = ns.host_dtype(Xv.dtype)
-        Yv = self._encode_validation_targets(yv, data)
-        Yv = self._contiguous_targets(Yv, dtype, "y_val")
-        swv = validate_sample_weight(
-            to_host(sample_weight_val),
-            Xv.shape[0],
-            dtype,
-            name="sample_weight_val",
-            rows="X_val",
-        )
-        weighted = self._weight_by_class(Yv, swv)
-        if weighted is not swv:
-            name = class_weight_name(swv, "sample_weight_val", "y_val")
-            swv = check_weights(weighted, dtype, name)
-        scorer = self._scorer()
-        self._check_validation_size(Xv.shape[0], scorer)
-        validation = Validation(self, Xv, Yv, swv, lambda: (X_val, y_val), scorer)
-        if ns is not None:
-            validation.on_device(ns, dtype)
-        return validation
-
-    def _check_validation_size(self, n_val, scorer):
-        """Raise when the score is undefined for ``n_val`` validation samples."""
-
-    def _scorer(self):
-        """None (the estimator's score), 'loss', or a scikit-learn scorer."""
-        if self.scoring is None or self.scoring == "loss":
-            return self.scoring
-        return check_scoring(self, scoring=self.scoring)
-
-    def _validation_metrics(
-        self, theta, X, Y, sample_weight, with_score=True, host=None
-    ) -> tuple[float, float]:
-        """``(score, objective)`` of ``theta`` on validation data, by row chunks.
-
-        The score is the estimator's ``score`` metric (NaN without
-        ``with_score``); the objective is the training objective (loss plus L2
-        term) evaluated on these rows.
-        """
-        n, chunk = X.shape[0], self._chunk_rows(X)
-        network = self._network(min(n, chunk), theta)
-        ops = network.ops
-        # with another library, Y and the weights on the host (for the score
-        # and the chunks' shares) come as host=(Y, sample_weight)
-        Y_host, sw_host = (Y, sample_weight) if host is None else host
-        Z = np.empty((n, self.n_outputs_), dtype=theta.dtype) if ops.buffered else []
-        total = n if sw_host is None else float(sw_host.sum())
-        data = 0.0
-        with np.errstate(all="ignore"):
-            for start in range(0, n, chunk):
-                rows = slice(start, min(start + chunk, n))
-                # (array API arrays take a full index; sparse matrices do not)
-                index = rows if ops.buffered else (rows, ...)
-                sw = None if sample_weight is None else sample_weight[rows]
-                weight = rows.stop - rows.start
-                if sw_host is not None:
-                    weight = float(sw_host[rows].sum())
-                if weight == 0:  # rows that do not count in the objective
-                    z = network.logits(theta, X[index])
-                else:
-                    value, z = network.evaluate(theta, X[index], Y[index], sw)
-                    data += value * (weight / total)  # (a fraction: no overflow)
-                if ops.buffered:
-                    Z[rows] = z
-                else:
-                    Z.append(z)
-            if not ops.buffered:
-                Z = ops.to_host(Z[0] if len(Z) == 1 else ops.xp.concat(Z))
-            loss = float(data)
-            if self.alpha:
-                W = theta[: network.layout.n_coefs]
-                loss += 0.5 * self.alpha * float(network.ops.dot(W, W)) / total
-            if not (with_score and np.isfinite(Z).all()):
-                return np.nan, loss
-            return self._score_logits(Z, Y_host, sw_host), loss
-
     def _apply_class_weight(self, Y, sample_weight, incremental):
         return sample_weight
 
@@ -668,31 +444,6 @@ class BaseBackprop(ParamViewsMixin, TrainingMixin, CallbackSupportMixin, BaseEst
         self.best_loss_ = np.inf
         self.validation_scores_ = self.validation_loss_curve_ = None
         self.best_validation_score_ = self.best_iteration_ = None
-
-    def to_numpy(self):
-        """Return a copy of this fitted model with every array on the host.
-
-        A model fitted on another array library's arrays (a PyTorch tensor on
-        a GPU, say) keeps its parameters there. The copy's parameters,
-        optimizer state and other arrays are numpy arrays: it predicts on
-        numpy input, pickles, and exports to ONNX or skops like a model
-        fitted on numpy. A numpy model is simply copied.
-
-        Returns
-        -------
-        estimator : estimator instance
-            A new, numpy-backed estimator with the same parameters and
-            fitted state.
-        """
-        self._check_fitted()
-        state = {
-            k: _namespace.move_to_host(v)
-            for k, v in self.__dict__.items()
-            if k not in CALLBACK_ATTRIBUTES
-        }
-        host = object.__new__(type(self))
-        host.__dict__ = copy.deepcopy(state)
-        return host
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

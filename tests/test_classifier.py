@@ -260,7 +260,7 @@ def test_chunked_prediction_matches_one_pass(multiclass_data, monkeypatch, fmt):
     clf = _clf(solver="lbfgs", max_iter=20).fit(X, y)
     expected = clf.predict_proba(X)
     # widest layer has 5 units: 64 // 5 = 12 rows per chunk, 13 chunks
-    monkeypatch.setattr("skbackprop._base._PREDICT_CHUNK_VALUES", 64)
+    monkeypatch.setattr("skbackprop._predicting._PREDICT_CHUNK_VALUES", 64)
     Xf = {"dense": X, "csr": sp.csr_matrix(X), "csc": sp.csc_matrix(X)}[fmt]
     assert_allclose(clf.predict_proba(Xf), expected, rtol=1e-12, atol=1e-15)
     assert_array_equal(clf.predict(Xf), clf.classes_[expected.argmax(axis=1)])

@@ -216,7 +216,7 @@ def test_chunked_prediction_matches_one_pass(
     reg = _reg(solver="lbfgs", max_iter=20).fit(X, Y)
     expected = reg.predict(X)
     # widest layer has 5 units: 32 // 5 = 6 rows per chunk, 17 chunks
-    monkeypatch.setattr("skbackprop._base._PREDICT_CHUNK_VALUES", 32)
+    monkeypatch.setattr("skbackprop._predicting._PREDICT_CHUNK_VALUES", 32)
     Xf = {"dense": X, "csr": sp.csr_matrix(X), "csc": sp.csc_matrix(X)}[fmt]
     assert_allclose(reg.predict(Xf), expected, rtol=1e-12, atol=1e-14)
 
