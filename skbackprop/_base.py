@@ -3,10 +3,11 @@
 Everything about scikit-learn lives in the shell: here the parameter
 constraints, training-data validation, random state, warm start and
 ``partial_fit`` bookkeeping and warnings; prediction in ``_predicting``,
-validation sets in ``_validating``, the solvers' wiring in ``_training``. The fitted state is plain data -- the flat
-parameter vector ``_theta``, the optimizer state as a dict of arrays and
-numbers, curves and labels -- and ``coefs_`` / ``intercepts_`` are per-layer
-views derived from ``_theta`` on every access.
+validation sets in ``_validating``, the solvers' wiring in ``_training``.
+The fitted state is plain data -- the flat parameter vector ``_theta``, the
+optimizer state as a dict of arrays and numbers, curves and labels -- and
+``coefs_`` / ``intercepts_`` are per-layer views derived from ``_theta`` on
+every access.
 """
 
 import functools
