@@ -30,6 +30,7 @@ from ._checks import (
     validate_sample_weight,
 )
 from ._diagnostics import divergence_message, warn
+from ._html import HTMLReprMixin
 from ._layout import init_params
 from ._monitor import (
     CALLBACK_ATTRIBUTES,
@@ -70,6 +71,7 @@ class BaseBackprop(
     PredictionMixin,
     ValidationMixin,
     CallbackSupportMixin,
+    HTMLReprMixin,
     BaseEstimator,
 ):
     """Shared parameters, training loop wiring and fitted-state handling."""
