@@ -79,7 +79,7 @@ INTERSPHINX = {
     "distributed": "https://distributed.dask.org/en/stable/",
     "dask_ml": "https://ml.dask.org/",
     "skops": "https://skops.readthedocs.io/en/stable/",
-    "torch": "https://pytorch.org/docs/stable/",
+    "torch": "https://docs.pytorch.org/docs/stable/",
 }
 intersphinx_mapping = {
     name: (url, os.path.join(HERE, "_intersphinx", f"{name}.inv"))
