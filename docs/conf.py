@@ -60,9 +60,30 @@ autodoc_typehints = "none"  # numpydoc types carry the contract
 numpydoc_show_class_members = False  # the page documents each method itself
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
+# types in Parameters / Returns / Attributes link to their definitions; only
+# the names below (scikit-learn's own conventions), so no word is guessed
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
+numpydoc_xref_aliases = {
+    "array-like": ":term:`array-like <sklearn:array-like>`",
+    "sparse matrix": ":term:`sparse matrix <sklearn:sparse matrix>`",
+    "estimator": ":term:`estimator <sklearn:estimator>`",
+    "callable": ":term:`callable <sklearn:callable>`",
+    "ndarray": "numpy.ndarray",
+    "RandomState": "numpy.random.RandomState",
+    "Generator": "numpy.random.Generator",
+    "Axes": "matplotlib.axes.Axes",
+    "Figure": "matplotlib.figure.Figure",
+    "LossCurveDisplay": "skbackprop.LossCurveDisplay",
+    "BackpropClassifier": "skbackprop.BackpropClassifier",
+    "BackpropRegressor": "skbackprop.BackpropRegressor",
+    "bool": "bool",  # numpydoc's default names a Python-docs label we lack
+}
 
 # ---------------------------------------------------------------- markdown
 myst_enable_extensions = ["dollarmath", "amsmath"]
+# MathJax 4 (Sphinx >= 9) breaks inline formulas inside narrow table cells
+mathjax4_config = {"output": {"linebreaks": {"inline": False}}}
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header"]
 
