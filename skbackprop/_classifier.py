@@ -18,154 +18,450 @@ from ._namespace import check_fitted_namespace, namespace_of_array, to_host
 class BackpropClassifier(ClassifierMixin, ClassLabelsMixin, BaseBackprop):
     """Multilayer perceptron classifier trained by backpropagation.
 
-    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
-    same parameters, defaults (except ``activation='logistic'``), fitted
-    attributes and methods, plus a choice of loss and class weights.
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
+    [7]_: the same parameters and defaults (except ``activation='logistic'``),
+    fitted attributes and methods. It adds a choice of ``loss``,
+    ``class_weight``, validation data in ``fit`` (``X_val``, ``y_val``) scored
+    with ``scoring``, the validation loss and a per-epoch ``history_`` among the
+    fitted attributes, and scikit-learn's callbacks (``set_callbacks``). The
+    gradient of the objective is computed by backpropagation [1]_ and
+    minimised by stochastic gradient descent, Adam [2]_ or L-BFGS [4]_.
 
     Output units: with ``loss='log_loss'`` one logistic unit for binary
     targets, a softmax over the classes for multiclass targets and one
     logistic unit per label for multilabel targets. With
     ``loss='squared_error'`` every output is a logistic unit (one for binary,
     one per class or label otherwise) trained on the 0/1 targets, as in the
-    classic sigmoid network.
-
-    The objective is the sample-weighted mean over samples of the per-sample
-    loss (cross-entropy summed over outputs, or half the squared error summed
-    over outputs) plus ``alpha / (2 * sum of sample weights)`` times the sum of
-    the squared weights; ``loss_`` and ``loss_curve_`` report it.
+    classic sigmoid network of [1]_.
 
     Parameters
     ----------
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        The ith element is the number of units in the ith hidden layer.
+    hidden_layer_sizes : array-like of shape (n_layers - 2,) or int, default=(100,)
+        The ith element is the number of units in the ith hidden layer; an
+        int is one hidden layer of that size, and ``()`` no hidden layer.
+
     activation : {'logistic', 'tanh', 'relu', 'identity'}, default='logistic'
-        Activation of the hidden units.
+        Activation function of the hidden units (scikit-learn's default is
+        'relu'):
+
+        - 'logistic': the sigmoid ``f(z) = 1 / (1 + exp(-z))``, the unit of
+          [1]_;
+        - 'tanh': the hyperbolic tangent, ``f(z) = tanh(z)``;
+        - 'relu': the rectified linear unit, ``f(z) = max(0, z)``;
+        - 'identity': no non-linearity, ``f(z) = z`` (a linear bottleneck).
+
+        It also sets the initialisation: the weights and biases of each
+        layer are drawn uniformly from ``[-b, b]`` with
+        ``b = sqrt(k / (fan_in + fan_out))``, ``k = 2`` for 'logistic' and
+        ``6`` otherwise, the scheme of Glorot and Bengio [3]_ as
+        MLPClassifier applies it.
+
     loss : {'log_loss', 'squared_error'}, default='log_loss'
-        Loss minimised; see above for the output units each one uses.
+        Loss minimised (MLPClassifier has only 'log_loss'):
+
+        - 'log_loss': the cross-entropy, summed over the output units and
+          computed from the logits, so that it stays exact where a
+          probability rounds to 0 or 1;
+        - 'squared_error': half the squared error summed over the output
+          units, ``0.5 * sum_k (a_k - y_k)**2``, between the logistic outputs
+          ``a`` and the 0/1 targets ``y``; ``predict_proba`` then normalises
+          the outputs of a multiclass network to sum to one.
+
     class_weight : dict, 'balanced' or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``. 'balanced'
-        uses ``total_weight / (n_classes * class_weight_total)``, the
-        sample-weighted form of ``n_samples / (n_classes * np.bincount(y))``;
-        ``partial_fit`` uses the class totals of all the data seen so far.
-        Not available for multilabel targets.
+        Weights of the classes, multiplied into ``sample_weight`` (and into
+        ``sample_weight_val`` of a validation set, so that the validation
+        loss and the default validation score are weighted alike). A dict
+        maps class labels to weights; the classes it leaves out weigh 1.
+        'balanced' uses ``total_weight / (n_classes * class_weight_total)``,
+        the sample-weighted form of ``n_samples / (n_classes *
+        np.bincount(y))``; ``partial_fit`` uses the class totals of all the
+        data seen so far. None weighs every class 1. Not available for
+        multilabel targets (use ``sample_weight``). Not in MLPClassifier.
+
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
-        Weight optimiser.
+        The solver for weight optimisation:
+
+        - 'lbfgs': scipy's L-BFGS-B [4]_ [5]_, a quasi-Newton method on the
+          objective of the whole training set; every iteration evaluates the
+          loss and gradient on all the samples at least once;
+        - 'sgd': minibatch stochastic gradient descent with momentum
+          (``momentum``, ``nesterovs_momentum``) and a learning-rate schedule
+          (``learning_rate``);
+        - 'adam': Adam [2]_, minibatch stochastic gradient descent with a
+          step size per parameter from running averages of the gradient
+          and of its square (``beta_1``, ``beta_2``, ``epsilon``).
+
+        As with MLPClassifier, 'adam' works well on relatively large data
+        sets (thousands of samples or more), in training time and validation
+        score; on small ones 'lbfgs' can converge faster and perform better.
+        'lbfgs' holds the activations of every training sample at once
+        (memory grows with the number of samples times the widest layer) and
+        has neither ``partial_fit`` nor early stopping; the stochastic
+        solvers work on one minibatch at a time.
+
     alpha : float, default=0.0001
-        Strength of the L2 penalty, divided by the (weighted) sample count.
+        Strength of the L2 penalty on the weights (not the biases): the
+        objective adds ``alpha / (2 * S)`` times the sum of the squared
+        weights, ``S`` the sum of the sample weights (the number of samples
+        without weights) of the data the loss is averaged over, the whole
+        training set for 'lbfgs' and each minibatch for the stochastic
+        solvers; see Notes.
+
     batch_size : int or 'auto', default='auto'
-        Minibatch size of the stochastic solvers; 'auto' is
-        ``min(200, n_samples)``.
+        Size of the minibatches of the stochastic solvers; 'auto' is
+        ``min(200, n_samples)``. A size above the number of training samples
+        is clipped to it, with a warning. 'lbfgs' does not use minibatches.
+
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        SGD learning-rate schedule.
+        Learning-rate schedule of 'sgd':
+
+        - 'constant': ``learning_rate_init`` throughout;
+        - 'invscaling': the rate decreases after every epoch as
+          ``effective_learning_rate = learning_rate_init / (t + 1)**power_t``,
+          ``t`` the number of training samples seen so far (``t_``);
+        - 'adaptive': the rate stays at ``learning_rate_init`` as long as
+          training makes progress; each time more than ``n_iter_no_change``
+          consecutive epochs fail to make progress by ``tol`` (on the
+          training loss, or with early stopping on the validation score or
+          loss; see ``tol``), the rate is divided by 5 and training goes on,
+          until such a plateau is reached with a rate already at or below
+          1e-6, which stops training.
+
+        Only used when ``solver='sgd'``.
+
     learning_rate_init : float, default=0.001
-        Initial learning rate (sgd, adam).
+        The initial learning rate: the step size of 'sgd' (see
+        ``learning_rate``) and the base step size of 'adam' (see Notes).
+        Only used when ``solver='sgd'`` or ``'adam'``.
+
     power_t : float, default=0.5
-        Exponent of the 'invscaling' schedule.
+        Exponent of the 'invscaling' learning rate. Only used when
+        ``solver='sgd'`` and ``learning_rate='invscaling'``.
+
     max_iter : int, default=200
-        Maximum epochs (sgd, adam) or iterations (lbfgs).
+        Maximum number of iterations: for the stochastic solvers the number
+        of epochs (passes over the training data, not of minibatch steps),
+        for 'lbfgs' of L-BFGS iterations. Training that reaches it before
+        converging warns with a ``ConvergenceWarning``. ``partial_fit`` runs
+        one epoch whatever its value.
+
     shuffle : bool, default=True
-        Whether to shuffle the samples every epoch (sgd, adam).
+        Whether to shuffle the training samples before every epoch. Only used
+        when ``solver='sgd'`` or ``'adam'``.
+
     random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, the early-stopping split and the
-        shuffling.
+        Determines the random numbers: the initial weights and biases, the
+        early-stopping validation split and the shuffling of the samples.
+        Pass an int for reproducible results across calls.
+
     tol : float, default=1e-4
-        Improvement below which an epoch counts as no progress.
+        Tolerance of the stopping rules. With 'sgd' and 'adam', an epoch
+        makes progress when it brings the training loss at least ``tol``
+        below its lowest value so far or, with early stopping, raises the
+        validation score at least ``tol`` above its best or brings the
+        validation loss at least ``tol`` below its lowest; training stops
+        once more than ``n_iter_no_change`` consecutive epochs make no
+        progress (with ``learning_rate='adaptive'``, see there). With
+        'lbfgs' it is L-BFGS-B's ``gtol``: the iterations stop when no
+        component of the projected gradient exceeds ``tol`` in absolute
+        value.
+
     verbose : bool or int, default=False
         What to print while training: nothing (0, False); the epoch table
         (1, True): one line per epoch or L-BFGS iteration with the training
         and validation loss, the validation score, a mark on the best epoch,
         the learning rate when a schedule changes it and the duration, then
-        why training ended; or (2) a live progress bar when standard output
-        is a terminal (rich's with the ``[progress]`` extra), else the table.
+        why training ended; or (2 and above) a live progress bar when
+        standard output is a terminal (rich's with the ``[progress]``
+        extra), else the table; ``partial_fit`` prints table lines only.
+
     warm_start : bool, default=False
-        Whether ``fit`` continues from the current weights.
+        When True, ``fit`` starts from the weights of the previous fit
+        instead of new random ones, and extends its curves (``loss_curve_``,
+        the validation curves, ``history_``) and ``t_``; the optimizer's own
+        state (the momentum velocity, Adam's moments) starts afresh. The
+        layer sizes and the classes must be the same as before.
+        ``partial_fit`` always continues.
+
     momentum : float, default=0.9
-        SGD momentum.
+        Momentum ``mu`` of gradient descent, in [0, 1]: with learning rate
+        ``eta`` and gradient ``g``, the velocity is updated as
+        ``v <- mu * v - eta * g`` and the parameters ``w`` as
+        ``w <- w + v``. 0 gives plain gradient descent. Only used when
+        ``solver='sgd'``.
+
     nesterovs_momentum : bool, default=True
-        Whether SGD uses Nesterov's momentum.
+        Whether to use Nesterov's momentum [6]_: after the velocity update,
+        ``w <- w + mu * v - eta * g`` instead of ``w <- w + v``. Only used
+        when ``solver='sgd'`` and ``momentum > 0``.
+
     early_stopping : bool, default=False
-        Whether to stop when the validation score (``scoring``; the
-        accuracy by default) and the validation loss have not improved by
-        more than ``tol`` for ``n_iter_no_change`` epochs, keeping the weights
-        of the epoch with the best score (of those tied, the lowest
-        validation loss). The validation set is ``X_val, y_val`` when given,
-        else ``validation_fraction`` of the data, held out with identical
-        samples on one side and zero-weight samples left out; each side needs
-        at least 2 distinct samples. 'lbfgs' ignores it.
+        Whether 'sgd' and 'adam' stop on a validation set rather than on the
+        training loss: training stops when, for more than ``n_iter_no_change``
+        consecutive epochs, the validation score (``scoring``; the accuracy by
+        default) has not risen by ``tol`` and the validation loss has not
+        fallen by ``tol``, and the model keeps the weights of the epoch with
+        the best validation score (of those tied, the one with the lowest
+        validation loss). The validation set is ``X_val, y_val`` when given to
+        ``fit``, else ``validation_fraction`` of the training data, held out
+        from training: stratified by class (except for multilabel targets)
+        when every class is large enough, with identical samples kept on one
+        side and zero-weight samples left out; each side needs at least 2
+        distinct samples. When no validation score is finite, the last epoch's
+        weights are kept, with a warning. 'lbfgs' ignores it: it holds nothing
+        out and does not stop early (a validation set given to ``fit`` is
+        still scored every iteration). ``partial_fit`` ignores it too and
+        trains on all the data it is given.
+
     validation_fraction : float, default=0.1
-        Fraction held out for early stopping, in (0, 1).
+        Proportion of the training data held out as the validation set for
+        early stopping, in (0, 1). Only used when ``early_stopping=True``
+        with a stochastic solver and no ``X_val``.
+
     beta_1 : float, default=0.9
-        Adam's first-moment decay.
+        Exponential decay rate of Adam's estimate of the gradient's first
+        moment (mean), in [0, 1). Only used when ``solver='adam'``.
+
     beta_2 : float, default=0.999
-        Adam's second-moment decay.
+        Exponential decay rate of Adam's estimate of the gradient's second
+        moment (mean square), in [0, 1). Only used when ``solver='adam'``.
+
     epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
-    n_iter_no_change : int, default=10
-        Epochs without ``tol`` improvement before stopping.
+        Value for numerical stability in Adam, added to the square root of
+        the second-moment estimate. Only used when ``solver='adam'``.
+
+    n_iter_no_change : int or inf, default=10
+        Number of consecutive epochs without progress (see ``tol``) that
+        training tolerates: when more epochs in a row than this make no
+        progress, training stops (with ``learning_rate='adaptive'``, the
+        learning rate is divided by 5 first). ``np.inf`` turns this stop off.
+        Only used when ``solver='sgd'`` or ``'adam'``.
+
     max_fun : int, default=15000
-        Maximum loss evaluations of 'lbfgs'.
+        Maximum number of evaluations of the loss and its gradient by
+        'lbfgs', which can end training before ``max_iter`` iterations (each
+        iteration takes one evaluation or more). Only used when
+        ``solver='lbfgs'``.
+
     scoring : str, callable or None, default=None
-        What ``validation_scores_`` record and early stopping watches: None
-        for the estimator's ``score`` (accuracy), 'loss' for the negated
-        validation objective, or any scikit-learn scorer name or callable.
+        The validation score: what ``validation_scores_`` records and early
+        stopping watches (higher is better). None is the estimator's
+        ``score``, the accuracy (subset accuracy for multilabel targets),
+        weighted by the validation set's sample and class weights; 'loss'
+        is the negated validation objective; any other string names a
+        scikit-learn scorer (``'roc_auc'``, ``'neg_log_loss'``, ...), and a
+        callable is a scorer ``scoring(estimator, X_val, y_val)``, also
+        passed ``sample_weight=`` when the validation set is weighted. A
+        scorer receives a private copy of the estimator holding the epoch's
+        weights. Not in MLPClassifier.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels (label indices for multilabel targets).
-    coefs_ : list of ndarray
-        Weight matrix of each layer, shape (fan_in, fan_out); views into the
-        flat parameter vector. Assigning arrays of the same shapes (as a list,
-        or one layer at a time) sets the weights; assigned before the first
-        fit, they are the weights it starts from.
-    intercepts_ : list of ndarray
-        Bias vector of each layer; views like ``coefs_``.
+        Class labels, sorted; for multilabel targets, the label indices
+        ``0, ..., n_labels - 1``.
+
+    coefs_ : list of ndarray of shape (n_layers - 1,)
+        The ith element is the weight matrix from layer i to layer i + 1, of
+        shape (fan_in, fan_out). The solvers train one flat vector holding
+        every weight and bias; each access to ``coefs_`` returns views into
+        it, so an array read before a later fit keeps the values of that
+        moment (the fit trains a copy). Assigning a list of arrays of the
+        same shapes, or one layer (``clf.coefs_[i] = W``), writes into the
+        model; assigned before the first fit, they are the weights it starts
+        from.
+
+    intercepts_ : list of ndarray of shape (n_layers - 1,)
+        The ith element is the bias vector of layer i + 1, of shape
+        (fan_out,); views into the same vector, assignable like ``coefs_``.
+
     loss_ : float
-        Objective at the end of the last epoch or iteration.
+        The training objective (see Notes) of the last epoch or iteration:
+        for 'sgd' and 'adam', the mean of that epoch's minibatch objectives,
+        weighted by their shares of the sample weight, computed as the epoch
+        ran; for 'lbfgs', the objective at the final weights. With early
+        stopping it is the last epoch's, not the restored epoch's.
+
     best_loss_ : float or None
-        Lowest training loss; None with early stopping.
+        The lowest training loss in ``loss_curve_``. None after a fit of
+        'sgd' or 'adam' with early stopping; see ``best_validation_score_``
+        instead.
+
     loss_curve_ : list of float
-        Objective per epoch (sgd, adam) or iteration (lbfgs).
+        The training loss, as ``loss_``, of every epoch ('sgd', 'adam') or
+        iteration ('lbfgs'), continued by warm starts and ``partial_fit``.
+
     validation_scores_ : list of float or None
-        Validation score (``scoring``; the accuracy by default) per validated
-        epoch: every epoch of a fit with a validation set (``X_val``, or the
-        early-stopping split), every ``partial_fit`` call given ``X_val``;
-        None when no validation set was ever monitored.
+        The validation score (``scoring``; the accuracy by default) after
+        each validated epoch or L-BFGS iteration: every one of a ``fit``
+        given ``X_val`` (any solver) or holding out the early-stopping split
+        ('sgd', 'adam'), and every ``partial_fit`` call given ``X_val``.
+        Continued by warm starts and ``partial_fit``; None when no validation
+        set has been scored since the model was initialised (MLPClassifier
+        records it with early stopping alone).
+
     validation_loss_curve_ : list of float or None
-        Validation objective (loss plus L2 term on the validation rows), in
-        step with ``validation_scores_``.
+        The objective on the validation set (its weighted mean loss plus the
+        L2 term, see Notes) at the same epochs as ``validation_scores_``;
+        None like it. Not in MLPClassifier.
+
     best_validation_score_ : float or None
-        Best finite validation score, or None.
+        The highest finite entry of ``validation_scores_``; None when there
+        is none.
+
     best_iteration_ : int or None
-        Position (from 1) of the best validation score in
-        ``validation_scores_``; with early stopping, the epoch whose weights
-        were kept.
+        Position, counted from 1, of ``best_validation_score_`` in
+        ``validation_scores_`` (of equal scores, the one with the lowest
+        validation loss): the epoch or iteration number when every one was
+        validated. With early stopping, the epoch whose weights the model
+        keeps. None when ``best_validation_score_`` is. Not in MLPClassifier.
+
     history_ : dict of list
         One record per epoch (per L-BFGS iteration) of the last fit, extended
         by warm starts and ``partial_fit``: keys 'epoch', 'loss',
-        'validation_loss', 'validation_score', 'learning_rate', 'duration'
-        (seconds) and 'samples_seen'; plain data, ready for
-        ``pandas.DataFrame``. It agrees with ``loss_curve_`` and the
-        validation curves.
+        'validation_loss', 'validation_score' (None where none was scored),
+        'learning_rate' (SGD's rate during the epoch, Adam's
+        ``learning_rate_init``, None for L-BFGS), 'duration' (seconds) and
+        'samples_seen'; plain data, ready for ``pandas.DataFrame``. It agrees
+        with ``loss_curve_`` and the validation curves. Not in
+        MLPClassifier.
+
     t_ : int
-        Number of training samples seen by the stochastic solvers.
+        The number of training samples seen by the stochastic solvers, over
+        all epochs, warm starts and ``partial_fit`` calls (with early
+        stopping, of the training part only). 'lbfgs' leaves it unchanged: 0
+        for a model trained by 'lbfgs' alone.
+
     n_iter_ : int
-        Epochs or iterations run by the last call.
+        The number of epochs ('sgd', 'adam') or iterations ('lbfgs') run by
+        the last ``fit`` or ``partial_fit`` call.
+
     n_layers_ : int
-        Number of layers, input and output included.
+        Number of layers, the input and output layers included:
+        ``len(hidden_layer_sizes) + 2``.
+
     n_outputs_ : int
-        Number of output units.
+        Number of output units: 1 for binary targets, else the number of
+        classes or labels.
+
     out_activation_ : str
-        Output activation: 'logistic' or 'softmax'.
+        Name of the output activation function: 'softmax' for multiclass
+        targets with ``loss='log_loss'``, else 'logistic'.
+
     n_features_in_ : int
-        Number of features seen during fit.
+        Number of features seen during ``fit``.
+
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
-        Feature names seen during fit, when X has string column names.
+        Names of features seen during ``fit``. Defined only when ``X`` has
+        feature names that are all strings.
 
     See Also
     --------
     BackpropRegressor : The regression counterpart.
+    LossCurveDisplay : Plot the training and validation curves.
     sklearn.neural_network.MLPClassifier : The estimator this one replaces.
+
+    Notes
+    -----
+    **Objective.** Let ``w`` be the vector of all weights and biases, ``W_l``
+    the weight matrix of layer ``l``, ``s_i`` the weight of sample ``i`` (its
+    ``sample_weight`` times its class weight; 1 without either), ``S`` the
+    sum of the ``s_i`` and ``L(y_i, a_i)`` the loss of sample ``i``, summed
+    over the output units. The solvers minimise::
+
+        J(w) = sum_i s_i * L(y_i, a_i) / S + alpha / (2 * S) * sum_l ||W_l||**2
+
+    where ``||W_l||**2`` is the sum of the squared entries of ``W_l``; the
+    biases are not penalised. 'lbfgs' minimises ``J`` over the whole
+    training set. The stochastic solvers take one step per minibatch along
+    the gradient of ``J`` on that minibatch (``S`` then being its weight),
+    and report as an epoch's loss the mean of its minibatch objectives,
+    weighted by their shares of the sample weight. ``validation_loss_curve_``
+    holds ``J`` on the validation set. The gradient is computed by
+    backpropagation [1]_; the error of the output units is ``a - y`` for
+    cross-entropy on logistic or softmax units, and for squared error it
+    includes the logistic unit's derivative, ``(a - y) * a * (1 - a)``.
+
+    **Solvers.** 'sgd' makes scikit-learn's momentum updates (see
+    ``momentum`` and ``nesterovs_momentum``). 'adam' updates, after the
+    ``t``-th minibatch, of gradient ``g``, its moment estimates ``m`` and
+    ``v`` (zero at first) and the parameters::
+
+        m <- beta_1 * m + (1 - beta_1) * g
+        v <- beta_2 * v + (1 - beta_2) * g**2
+        eta_t = learning_rate_init * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        w <- w - eta_t * m / (sqrt(v) + epsilon)
+
+    the bias-corrected form given at the end of section 2 of [2]_, as in
+    scikit-learn; ``t`` and the moments start afresh at every ``fit`` and
+    continue over ``partial_fit`` calls. 'lbfgs' is scipy's L-BFGS-B [5]_
+    with ``maxiter=max_iter``, ``maxfun=max_fun`` and ``gtol=tol``; scipy
+    works in float64, and a float32 model (float32 ``X``) evaluates the
+    objective in float32.
+
+    **Differences from MLPClassifier.** With the same ``random_state``,
+    hyperparameters (``activation`` set explicitly) and data, and without
+    early stopping, the fitted weights are MLPClassifier's to rounding.
+    Beyond the additions above:
+
+    - the validation split of early stopping keeps identical samples on one
+      side, leaves zero-weight samples out and is stratified for multiclass
+      targets too, so it differs from scikit-learn's; an epoch counts as
+      progress when the validation score *or* the validation loss improves
+      by ``tol``, ties on the best score go to the lowest validation loss,
+      and NaN scores are never the best (scikit-learn watches the score
+      alone and keeps the first of tied epochs);
+    - the reported loss: cross-entropies are computed from the logits,
+      exact where a probability rounds to 0 or 1; with ``sample_weight``,
+      an epoch's loss weights each minibatch by its share of the sample
+      weight (scikit-learn: of the samples); 'lbfgs' records
+      ``loss_curve_`` and ``best_loss_`` and prints progress with
+      ``verbose``;
+    - a fit whose loss becomes non-finite raises ``ValueError`` and leaves
+      the estimator as it was; one whose loss rises warns that the
+      optimisation diverged. Each call trains a private copy and publishes
+      it when it succeeds, so other threads keep predicting with the old
+      model until then;
+    - ``partial_fit`` exists for 'sgd' and 'adam' only, validates the
+      parameters on every call, accepts ``classes`` on every call (the same
+      each time) and trains on all its data with ``early_stopping=True``
+      (scikit-learn raises);
+    - ``coefs_`` and ``intercepts_`` write through into the model, and
+      assigned before the first fit they are the starting weights of
+      ``fit`` too;
+    - a ``y`` of a single class raises; a sparse multilabel ``y`` is
+      accepted but ``predict`` returns a dense indicator array; the first
+      column of binary ``predict_proba`` is ``expit(-z)``, not
+      ``1 - expit(z)``, and keeps tiny probabilities;
+    - warnings are filed under the module ``skbackprop``, not ``sklearn``.
+
+    See the page on the differences from scikit-learn's MLP in the
+    documentation for the details and the reasons.
+
+    References
+    ----------
+    .. [1] Rumelhart, D. E., Hinton, G. E. and Williams, R. J. (1986).
+       "Learning representations by back-propagating errors." Nature, 323,
+       533-536.
+    .. [2] Kingma, D. P. and Ba, J. (2014). "Adam: A method for stochastic
+       optimization." arXiv:1412.6980.
+    .. [3] Glorot, X. and Bengio, Y. (2010). "Understanding the difficulty of
+       training deep feedforward neural networks." Proceedings of the 13th
+       International Conference on Artificial Intelligence and Statistics
+       (AISTATS), PMLR 9, 249-256.
+    .. [4] Liu, D. C. and Nocedal, J. (1989). "On the limited memory BFGS
+       method for large scale optimization." Mathematical Programming, 45,
+       503-528.
+    .. [5] Byrd, R. H., Lu, P., Nocedal, J. and Zhu, C. (1995). "A limited
+       memory algorithm for bound constrained optimization." SIAM Journal on
+       Scientific Computing, 16(5), 1190-1208.
+    .. [6] Sutskever, I., Martens, J., Dahl, G. and Hinton, G. (2013). "On the
+       importance of initialization and momentum in deep learning."
+       Proceedings of the 30th International Conference on Machine Learning
+       (ICML), PMLR 28(3), 1139-1147.
+    .. [7] Pedregosa, F. et al. (2011). "Scikit-learn: Machine learning in
+       Python." Journal of Machine Learning Research, 12, 2825-2830; its
+       :class:`~sklearn.neural_network.MLPClassifier`.
 
     Examples
     --------
@@ -180,6 +476,20 @@ class BackpropClassifier(ClassifierMixin, ClassLabelsMixin, BaseBackprop):
     [(4, 10), (10, 3)]
     >>> clf.out_activation_
     'softmax'
+
+    With early stopping, a validation split is scored every epoch and the
+    weights of the best epoch are kept:
+
+    >>> clf = BackpropClassifier(hidden_layer_sizes=(10,), learning_rate_init=0.05,
+    ...                          early_stopping=True, random_state=0).fit(X, y)
+    >>> len(clf.validation_scores_) == len(clf.loss_curve_) == clf.n_iter_
+    True
+    >>> clf.best_iteration_ < clf.n_iter_
+    True
+    >>> clf.validation_scores_[clf.best_iteration_ - 1] == clf.best_validation_score_
+    True
+    >>> clf.best_loss_ is None
+    True
     """
 
     _parameter_constraints: ClassVar[dict] = {

@@ -87,6 +87,14 @@ class LossCurveDisplay:
         The plotted curves: 'loss', and 'validation_loss' and
         'validation_score' when recorded.
 
+    See Also
+    --------
+    BackpropClassifier : Records the curves (``loss_curve_``,
+        ``validation_loss_curve_``, ``validation_scores_``, ``history_``).
+    BackpropRegressor : Records the same curves.
+    sklearn.model_selection.LearningCurveDisplay : Scores against the
+        training set size, rather than against the epochs of one fit.
+
     Examples
     --------
     >>> import matplotlib

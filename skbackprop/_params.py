@@ -114,7 +114,7 @@ class ParamViewsMixin:
 
     @property
     def coefs_(self):
-        """Weight matrix of each layer, shape (fan_in, fan_out): views into theta."""
+        """Weight matrix of each layer, of shape (fan_in, fan_out); assignable."""
         return self._layers(0, "coefs_")
 
     @coefs_.setter
@@ -123,7 +123,7 @@ class ParamViewsMixin:
 
     @property
     def intercepts_(self):
-        """Bias vector of each layer, shape (fan_out,): views into theta."""
+        """Bias vector of each layer, of shape (fan_out,); assignable."""
         return self._layers(1, "intercepts_")
 
     @intercepts_.setter
