@@ -30,7 +30,18 @@ except ImportError:  # pragma: no cover - exercised by the minimum-versions CI r
         """Stand-in for ``sklearn.callback.CallbackSupportMixin`` on old releases."""
 
         def set_callbacks(self, *callbacks):
-            """Explain that callbacks need a newer scikit-learn."""
+            """Explain that callbacks need a newer scikit-learn.
+
+            Parameters
+            ----------
+            *callbacks : object
+                The callbacks scikit-learn >= 1.9 would attach.
+
+            Raises
+            ------
+            ImportError
+                Always: the installed scikit-learn has no ``sklearn.callback``.
+            """
             import sklearn
 
             raise ImportError(

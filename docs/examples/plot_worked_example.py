@@ -274,15 +274,13 @@ print(f"outputs after the step: {out_after[0]}")
 print(f"total error after the step: {0.5 * np.sum((Y - out_after) ** 2):.9f}")
 
 # %%
-# The network and the step in a figure
-# ------------------------------------
+# The network in a figure
+# -----------------------
 #
-# Left: the network, each unit showing its output in the forward pass and
-# each connection its weight before and after the step. Right: how much each
-# weight and bias moved, on a logarithmic scale. The output-layer weights move
-# about a hundred times more than the hidden-layer ones: a hidden unit's delta
-# has passed back through a weight and through a logistic slope of at most
-# 0.25, and the inputs it multiplies are small (0.05 and 0.10).
+# Each unit shows its output in the forward pass, each connection its weight
+# before and after the step.
+
+FONT = 12  # the smallest text in the figures, in points
 
 positions = {
     "i1": (0, 1),
@@ -302,24 +300,6 @@ edges = {
     "w7": ("h1", "o2"),
     "w8": ("h2", "o2"),
 }
-
-fig, (ax_net, ax_bar) = plt.subplots(
-    1, 2, figsize=(12, 4.5), width_ratios=[1.5, 1], layout="constrained"
-)
-for name, (start, end) in edges.items():
-    (x0, y0), (x1, y1) = positions[start], positions[end]
-    ax_net.plot([x0, x1], [y0, y1], color="0.6", zorder=1)
-    # straight edges are labelled halfway, crossing ones a quarter of the way
-    t = 0.5 if y0 == y1 else 0.25
-    ax_net.annotate(
-        f"{name}: {old_weights[name]:.2f} → {new_weights[name]:.4f}",
-        (x0 + t * (x1 - x0), y0 + t * (y1 - y0)),
-        ha="center",
-        va="center",
-        fontsize=8,
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"},
-        zorder=3,
-    )
 values = {
     "i1": X[0, 0],
     "i2": X[0, 1],
@@ -328,22 +308,57 @@ values = {
     "o1": out_o[0, 0],
     "o2": out_o[0, 1],
 }
+
+# 6.5 inches wide: shown at its own size (not shrunk) in a page of the docs
+fig, ax = plt.subplots(figsize=(6.5, 4.6), layout="constrained")
+for name, (start, end) in edges.items():
+    (x0, y0), (x1, y1) = positions[start], positions[end]
+    ax.plot([x0, x1], [y0, y1], color="0.6", zorder=1)
+    # straight edges are labelled halfway, crossing ones a quarter of the way
+    t = 0.5 if y0 == y1 else 0.25
+    ax.annotate(
+        f"{name}: {old_weights[name]:.2f} → {new_weights[name]:.4f}",
+        (x0 + t * (x1 - x0), y0 + t * (y1 - y0)),
+        ha="center",
+        va="center",
+        fontsize=FONT,
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+        zorder=3,
+    )
 for node, (x, y) in positions.items():
-    ax_net.scatter(x, y, s=1100, color="tab:blue", zorder=2)
-    ax_net.annotate(
+    ax.scatter(x, y, s=2200, color="tab:blue", zorder=2)
+    ax.annotate(
         f"{node}\n{values[node]:.3f}",
         (x, y),
         ha="center",
         va="center",
         color="white",
-        fontsize=9,
+        fontsize=FONT,
         zorder=4,
     )
 for node, target in zip(("o1", "o2"), Y[0], strict=True):
     x, y = positions[node]
-    ax_net.annotate(f"target {target}", (x + 0.13, y), va="center", fontsize=9)
-ax_net.set(xlim=(-0.2, 2.45), ylim=(-0.25, 1.25), title="weights before → after")
-ax_net.axis("off")
+    above = y > 0.5
+    ax.annotate(
+        f"target {target}",
+        (x, y + (0.26 if above else -0.26)),
+        ha="center",
+        va="center",
+        fontsize=FONT,
+    )
+ax.set(xlim=(-0.2, 2.2), ylim=(-0.4, 1.4))
+ax.set_title("weights before → after one step", fontsize=FONT + 2)
+ax.axis("off")
+plt.show()
+
+# %%
+# How much each weight moved
+# --------------------------
+#
+# The size of each change, on a logarithmic scale. The output-layer weights
+# move about a hundred times more than the hidden-layer ones: a hidden unit's
+# delta has passed back through a weight and through a logistic slope of at
+# most 0.25, and the inputs it multiplies are small (0.05 and 0.10).
 
 changes = {name: new_weights[name] - old_weights[name] for name in old_weights}
 for name, old, new in zip(
@@ -355,8 +370,12 @@ for name, old, new in zip(
     changes[name] = new - old
 names = list(changes)
 colors = ["tab:red" if changes[n] < 0 else "tab:green" for n in names]
-ax_bar.barh(names, [abs(changes[n]) for n in names], color=colors)
-ax_bar.invert_yaxis()
-ax_bar.set_xscale("log")
-ax_bar.set(xlabel="|new - old|", title="size of each change (red: down, green: up)")
+
+fig, ax = plt.subplots(figsize=(6.5, 4.6), layout="constrained")
+ax.barh(names, [abs(changes[n]) for n in names], color=colors)
+ax.invert_yaxis()
+ax.set_xscale("log")
+ax.tick_params(labelsize=FONT)
+ax.set_xlabel("|new - old|", fontsize=FONT)
+ax.set_title("size of each change (red: down, green: up)", fontsize=FONT + 2)
 plt.show()
