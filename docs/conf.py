@@ -77,7 +77,7 @@ numpydoc_xref_aliases = {
     "LossCurveDisplay": "skbackprop.LossCurveDisplay",
     "BackpropClassifier": "skbackprop.BackpropClassifier",
     "BackpropRegressor": "skbackprop.BackpropRegressor",
-    "bool": "bool",  # numpydoc's default names a Python-docs label we lack
+    "bool": ":class:`python:bool`",  # numpydoc's default: a label, not the class
 }
 
 # ---------------------------------------------------------------- markdown
@@ -101,6 +101,7 @@ INTERSPHINX = {
     "dask_ml": "https://ml.dask.org/",
     "skops": "https://skops.readthedocs.io/en/stable/",
     "torch": "https://docs.pytorch.org/docs/stable/",
+    "python": "https://docs.python.org/3/",
 }
 intersphinx_mapping = {
     name: (url, os.path.join(HERE, "_intersphinx", f"{name}.inv"))

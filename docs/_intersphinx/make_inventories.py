@@ -121,6 +121,7 @@ PROJECTS = {
     "dask_ml": ("dask-ml", "dask-ml", "https://ml.dask.org/"),
     "skops": ("skops", "skops", "https://skops.readthedocs.io/en/stable/"),
     "torch": ("PyTorch", "torch", "https://docs.pytorch.org/docs/stable/"),
+    "python": ("Python", None, "https://docs.python.org/3/"),
 }
 
 # the top-level packages whose objects each inventory describes
@@ -134,6 +135,7 @@ ROOTS = {
     "dask_ml": ("dask_ml",),
     "skops": ("skops",),
     "torch": ("torch",),
+    "python": None,  # the table names only Python's own objects
 }
 
 PYPI_SIMPLE = os.environ.get("PYPI_SIMPLE_URL", "https://pypi.org/simple/")
@@ -1038,7 +1040,44 @@ def build_torch(_sdist, inv):
             inv.add(full, role, f"generated/{full}.html#{full}")
 
 
+# The Python documentation: only the built-in names numpydoc's type links use
+# (its default aliases: None, bool, dict, ...) and the exceptions our Raises
+# sections name; anchors as on https://docs.python.org/3/ (stable for years).
+PYTHON_TABLE = """
+None py:data library/constants.html#None
+True py:data library/constants.html#True
+False py:data library/constants.html#False
+bool py:class library/functions.html#bool
+int py:class library/functions.html#int
+float py:class library/functions.html#float
+object py:class library/functions.html#object
+callable py:function library/functions.html#callable
+str py:class library/stdtypes.html#str
+list py:class library/stdtypes.html#list
+tuple py:class library/stdtypes.html#tuple
+dict py:class library/stdtypes.html#dict
+set py:class library/stdtypes.html#set
+contextlib.contextmanager py:function library/contextlib.html#contextlib.contextmanager
+collections.namedtuple py:function library/collections.html#collections.namedtuple
+ValueError py:exception library/exceptions.html#ValueError
+TypeError py:exception library/exceptions.html#TypeError
+ImportError py:exception library/exceptions.html#ImportError
+RuntimeError py:exception library/exceptions.html#RuntimeError
+iterable std:term glossary.html#term-iterable
+sequence std:term glossary.html#term-sequence
+generator std:term glossary.html#term-generator
+"""
+
+
+def build_python(_sdist, inv):
+    """Python: the handful of built-ins in ``PYTHON_TABLE``."""
+    for line in PYTHON_TABLE.strip().splitlines():
+        name, role, uri = line.split()
+        inv.add(name, role, uri)
+
+
 BUILDERS = {
+    "python": build_python,
     "sklearn": build_sklearn,
     "numpy": build_numpy,
     "scipy": build_scipy,
@@ -1049,7 +1088,7 @@ BUILDERS = {
     "skops": build_skops,
     "torch": build_torch,
 }
-NO_SDIST = {"dask_ml", "torch"}
+NO_SDIST = {"dask_ml", "torch", "python"}
 
 
 def main(argv=None):
@@ -1079,12 +1118,13 @@ def _run(args, sdist_dir):
     changed = False
     for key in args.only or list(PROJECTS):
         project, dist, _url = PROJECTS[key]
-        version = metadata.version(dist)
+        version = metadata.version(dist) if dist else "3"
         print(f"{key}: {dist} {version}", file=sys.stderr)
         sdist = None if key in NO_SDIST else get_sdist(dist, version, sdist_dir)
         inv = Inventory()
         BUILDERS[key](sdist, inv)
-        inv.keep_roots(ROOTS[key])
+        if ROOTS[key]:
+            inv.keep_roots(ROOTS[key])
         short = ".".join(version.split("+")[0].split(".")[:2])
         data = inv.dumps(project, short)
         path = os.path.join(args.out, f"{key}.inv")
