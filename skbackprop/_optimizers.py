@@ -223,4 +223,5 @@ def on_plateau(state, *, learning_rate: str, **_) -> tuple[bool, str]:
     if state["learning_rate"] <= 1e-6:
         return True, "Learning rate too small. Stopping."
     state["learning_rate"] /= 5.0
-    return False, f"Setting learning rate to {state['learning_rate']:f}"
+    # %g: a rate of 2.56e-7 would read 0.000000 in scikit-learn's %f
+    return False, f"Setting learning rate to {state['learning_rate']:.6g}"

@@ -372,12 +372,12 @@ def _end_epoch(state, hyper, monitor, early_stopping, ops) -> bool:
         state.stop_reason = "learning rate too small" if adaptive else "plateau"
         return True
     what = (
-        "Neither validation score nor validation loss"
+        "Neither validation score nor validation loss improved"
         if watch_validation
-        else "Training loss"
+        else "Training loss did not improve"
     )
     monitor.report(
-        f"{what} did not improve more than tol={state.plateau.tol:f} for "
+        f"{what} more than tol={state.plateau.tol:f} for "
         f"{state.plateau.n_iter_no_change:g} consecutive epochs. {action}"
     )
     state.plateau.count = 0
