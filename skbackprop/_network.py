@@ -33,7 +33,7 @@ from types import SimpleNamespace
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import ACTIVATIONS, DERIVATIVES, logistic_of_half
+from ._activations import ACTIVATIONS, DERIVATIVES, logistic_of_negative
 from ._layout import ParamLayout
 from ._losses import LOSSES
 from ._ops import numpy_ops
@@ -135,9 +135,11 @@ class Network:
                 if i < last:
                     z = hidden(z)
             elif i < last and self.activation == "logistic":
-                # z / 2 straight from the product: logistic(z) = (1 + tanh(z/2)) / 2
-                z = ops.affine(a, W[i], b[i], out=R.z[i], scale=0.5)
-                z = logistic_of_half(z, ops=ops)
+                # -z straight from the product: logistic(z) = 1 / (1 + exp(-z));
+                # exp overflows (a = 0, a numpy warning) for z < -710: callers
+                # run the passes under np.errstate.
+                z = ops.affine(a, W[i], b[i], out=R.z[i], scale=-1.0)
+                z = logistic_of_negative(z, ops=ops)
             else:
                 z = ops.affine(a, W[i], b[i], out=R.z[i])
                 if i < last:
@@ -234,7 +236,8 @@ def forward(theta, layout, X, *, activation, out_activation, work=None):
             dtype=theta.dtype,
             max_rows=X.shape[0],
         )
-    return work.forward(theta, X)
+    with np.errstate(over="ignore"):  # saturated logistic units (see _forward)
+        return work.forward(theta, X)
 
 
 def loss_and_grad(
@@ -265,4 +268,5 @@ def loss_and_grad(
             loss=loss,
             alpha=alpha,
         )
-    return work.loss_and_grad(theta, X, Y, sample_weight, grad)
+    with np.errstate(over="ignore"):  # saturated logistic units (see _forward)
+        return work.loss_and_grad(theta, X, Y, sample_weight, grad)
