@@ -2,12 +2,12 @@
 Watching training on a validation set
 =====================================
 
-Train a BackpropClassifier on scikit-learn's digits with a user-supplied
+Train a :class:`~skbackprop.BackpropClassifier` on scikit-learn's digits with a user-supplied
 validation set: the estimator records the training loss, the validation loss
 and the validation accuracy after every epoch (in ``history_`` and the
 curves), stops when neither the validation accuracy nor the validation loss
 improves any more, and keeps the weights of its best epoch.
-``LossCurveDisplay`` plots the three curves.
+:class:`~skbackprop.LossCurveDisplay` plots the three curves.
 """
 
 import matplotlib.pyplot as plt
