@@ -357,3 +357,37 @@ def test_a_device_without_float64_asks_for_float32(
         warnings.simplefilter("ignore", ConvergenceWarning)
         est = BackpropClassifier(max_iter=2, random_state=0).fit(X32, yd)
     assert to_host(est._theta).dtype == np.float32
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("scale", [1.0, -1.0])
+def test_torch_ops_fuse_the_same_operations(scale):
+    """PyTorch gets TorchOps; its fused forms equal ArrayOps' plain ones."""
+    torch = _torch()
+    from skbackprop._namespace import TorchOps, namespace_of
+    from skbackprop._ops import ArrayOps
+
+    rng = np.random.default_rng(0)
+    a, d = (torch.asarray(rng.normal(size=(5, s))) for s in (3, 4))
+    W, b = torch.asarray(rng.normal(size=(3, 4))), torch.asarray(rng.normal(size=4))
+    with sklearn.config_context(array_api_dispatch=True):
+        ns = namespace_of(a)
+    assert type(ns.ops) is TorchOps
+    plain = ArrayOps(ns.xp, ns.device, to_host)
+    rows = torch.asarray([4, 0, 2])
+    assert_allclose(
+        ns.ops.affine(a, W, b, scale=scale), plain.affine(a, W, b, scale=scale)
+    )
+    for beta in (
+        0.0,
+        0.25,
+        torch.asarray(0.25),
+    ):  # a device scalar takes the plain path
+        assert_allclose(
+            ns.ops.weight_grad(a, d, W, beta), plain.weight_grad(a, d, W, beta)
+        )
+    assert_allclose(ns.ops.take(a, rows), plain.take(a, rows))
+    y1, y2 = b.clone(), b.clone()
+    ns.ops.axpy(d[0], y1, -0.5)
+    plain.axpy(d[0], y2, -0.5)
+    assert_allclose(y1, y2)
