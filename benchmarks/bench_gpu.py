@@ -16,6 +16,10 @@ needed besides):
    and, on the machine's CPU, BackpropClassifier and MLPClassifier on numpy.
 3. Prints a markdown table (also written to benchmarks/results/gpu.md, or
    ``--out``). Budget: about 5 minutes.
+
+``--device cpu --large-rows 20000 --out /tmp/gpu.md`` runs the same steps
+with torch tensors on the CPU: a dry run of the script on a machine without
+a GPU (its numbers say nothing about GPUs).
 """
 
 import argparse
@@ -64,7 +68,8 @@ def _ours(X, y, hidden, batch, epochs, device=None):
     Xd, yd = torch.asarray(X, device=device), torch.asarray(y, device=device)
     with sklearn.config_context(array_api_dispatch=True):
         est.fit(Xd, yd)
-    torch.cuda.synchronize()
+    if str(device).startswith("cuda"):
+        torch.cuda.synchronize()
     return est.history_["duration"][1:]
 
 
@@ -109,15 +114,19 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=HERE / "results" / "gpu.md")
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--large-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--device", default="cuda", help="torch device ('cpu': a dry run)"
+    )
     args = parser.parse_args(argv)
     import torch
 
     warnings.simplefilter("ignore")
+    device = args.device
     cpu = f"{platform.processor() or platform.machine()} x {os.cpu_count()}"
-    gpu = torch.cuda.get_device_name(0)
+    gpu = torch.cuda.get_device_name(0) if device.startswith("cuda") else device
     lines = [f"GPU: {gpu}; CPU: {cpu}; torch {torch.__version__}", ""]
     if not args.skip_tests:
-        env = {**os.environ, "SKBACKPROP_TORCH_DEVICE": "cuda", "SCIPY_ARRAY_API": "1"}
+        env = {**os.environ, "SKBACKPROP_TORCH_DEVICE": device, "SCIPY_ARRAY_API": "1"}
         run = subprocess.run(
             [
                 sys.executable,
@@ -138,7 +147,7 @@ def main(argv=None):
             if run.stdout.strip()
             else run.stderr[-500:]
         )
-        lines += [f"Parity tests on cuda tensors: {tail}", ""]
+        lines += [f"Parity tests on {device} tensors: {tail}", ""]
     cases = [
         (
             "MNIST-shaped 20,000 x 784, hidden (196,), batch 200",
@@ -158,15 +167,15 @@ def main(argv=None):
         ),
     ]
     lines += [
-        "| case | ours, CUDA (s/epoch) | PyTorch loop, CUDA | ours / PyTorch "
-        "| ours, CPU | MLPClassifier, CPU | MLPClassifier CPU / ours CUDA |",
+        f"| case | ours, {device} (s/epoch) | PyTorch loop, {device} | ours / PyTorch "
+        f"| ours, CPU | MLPClassifier, CPU | MLPClassifier CPU / ours {device} |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, n, hidden, batch, gpu_epochs, cpu_epochs in cases:
         X, y = _data(n)
         started = time.perf_counter()
-        ours_gpu = _median(_ours(X, y, hidden, batch, gpu_epochs, device="cuda"))
-        loop_gpu = _median(_torch_loop(X, y, hidden, batch, gpu_epochs, "cuda"))
+        ours_gpu = _median(_ours(X, y, hidden, batch, gpu_epochs, device=device))
+        loop_gpu = _median(_torch_loop(X, y, hidden, batch, gpu_epochs, device))
         ours_cpu = _median(_ours(X, y, hidden, batch, cpu_epochs))
         mlp_cpu = _median(_mlp(X, y, hidden, batch, cpu_epochs))
         lines.append(
