@@ -46,9 +46,9 @@ def logistic_of_negative(m, out=None, ops=NUMPY):
     It is exact in the tails: ``a`` rounds to 1 for ``z`` above about 37 and
     keeps its relative accuracy far into the negative tail. ``exp`` overflows
     to ``inf`` for ``z`` below about -710 (-88 in float32), which gives
-    exactly 0 and, unlike
-    :func:`logistic`, numpy's overflow warning: the network's passes run
-    with numpy's warnings off (training, prediction and validation all do).
+    exactly 0 and, unlike :func:`logistic`, numpy's overflow warning: the
+    network's passes run with numpy's warnings off (training, prediction and
+    validation all do).
     """
     out = ops.exp(m, out=m if out is None else out)
     out += 1.0

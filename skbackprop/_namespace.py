@@ -90,9 +90,10 @@ class TorchOps(ArrayOps):
     (``addmm``) and a scaled update (``add_(x, alpha=a)``), and gathers rows
     without the negative-index handling of the array API ``take``: a step of
     the MNIST-shaped network (784-196-10, adam) makes 44 PyTorch calls that
-    are not views instead of 60. The results are those of ``ArrayOps`` up to rounding.
-    Scale factors on the device (the weight decay over a total sample weight
-    kept there) take ``ArrayOps``' path: PyTorch's fused forms want numbers.
+    are not views instead of 60. The results are those of ``ArrayOps`` up to
+    rounding. Scale factors on the device (the weight decay over a total
+    sample weight kept there) take ``ArrayOps``' path: PyTorch's fused forms
+    want numbers.
     """
 
     def axpy(self, x, y, a) -> None:

@@ -378,11 +378,8 @@ def test_torch_ops_fuse_the_same_operations(scale):
     assert_allclose(
         ns.ops.affine(a, W, b, scale=scale), plain.affine(a, W, b, scale=scale)
     )
-    for beta in (
-        0.0,
-        0.25,
-        torch.asarray(0.25),
-    ):  # a device scalar takes the plain path
+    on_device = torch.asarray(0.25)  # a device scalar takes the plain path
+    for beta in (0.0, 0.25, on_device):
         assert_allclose(
             ns.ops.weight_grad(a, d, W, beta), plain.weight_grad(a, d, W, beta)
         )
